@@ -7,6 +7,21 @@ from colorseg_gui.engine.colorspace import (
     to_space,
 )
 from colorseg_gui.engine.histogram import ColorHistogram, build_histogram
+from colorseg_gui.engine.loading import (
+    DEFAULT_MAX_PIXELS,
+    SUPPORTED_EXTENSIONS,
+    ImageLoadError,
+    Picture,
+    is_supported_path,
+    load_image,
+    picture_from_array,
+)
+from colorseg_gui.engine.palette_files import (
+    PALETTE_FORMATS,
+    palette_entries,
+    palette_order,
+    write_palette,
+)
 from colorseg_gui.engine.render import (
     PreviewIndex,
     mse_rgb,
@@ -15,22 +30,49 @@ from colorseg_gui.engine.render import (
     render_segmented,
 )
 from colorseg_gui.engine.types import MAX_K, MIN_K, SPACES, KMeansStep, Space
+from colorseg_gui.engine.writers import (
+    IMAGE_FORMATS,
+    ExportError,
+    default_output_name,
+    save_image,
+    save_indexed_png,
+    save_label_map,
+    save_masks,
+)
 
 __all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "IMAGE_FORMATS",
     "MAX_K",
     "MIN_K",
+    "PALETTE_FORMATS",
     "SPACES",
+    "SUPPORTED_EXTENSIONS",
     "ColorHistogram",
+    "ExportError",
+    "ImageLoadError",
     "KMeansStep",
+    "Picture",
     "PreviewIndex",
     "Space",
     "build_histogram",
+    "default_output_name",
+    "is_supported_path",
     "lab_to_srgb",
+    "load_image",
     "mse_rgb",
+    "palette_entries",
     "palette_from_centroids",
+    "palette_order",
+    "picture_from_array",
     "render_label_map",
     "render_masks",
     "render_segmented",
+    "save_image",
+    "save_indexed_png",
+    "save_label_map",
+    "save_masks",
     "srgb_to_lab",
     "to_space",
+    "write_palette",
 ]
