@@ -1,0 +1,90 @@
+"""`colorseg-gui [FILES]`: start the desktop app (also --sample, --self-test, --version)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import QApplication
+
+from colorseg_gui import __version__
+from colorseg_gui.gui import settings
+from colorseg_gui.gui.actions import app_icon
+
+
+def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(
+        prog="colorseg-gui",
+        description="Segment an image by k-means colour clustering and watch it refine live.",
+    )
+    parser.add_argument("files", nargs="*", type=Path, help="image to open")
+    parser.add_argument("--sample", action="store_true", help="open the bundled sample photo")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installation headlessly and exit with its status",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # Unknown options (Qt's own, such as -platform or -style) go on to QApplication.
+    return parser.parse_known_args(list(argv))
+
+
+class FileOpenFilter(QObject):
+    """Routes macOS "Open With" / dock drops (QFileOpenEvent) into the window's loading path."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.window: object | None = None
+        self.pending: list[Path] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = Path(event.file())
+            if self.window is not None:
+                self.window.open_path(path)  # type: ignore[attr-defined]
+            else:
+                self.pending.append(path)
+            return True
+        return super().eventFilter(watched, event)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    from colorseg_gui import applog
+
+    applog.setup_logging()
+    applog.install_excepthook()
+    if args.self_test:
+        from colorseg_gui.gui.selftest import run_self_test
+
+        return run_self_test()
+
+    QApplication.setApplicationName("ColorSeg")
+    QApplication.setOrganizationName(settings.ORGANIZATION)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName("io.github.colorseg.ColorSeg")
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(app_icon())
+    file_filter = FileOpenFilter(app)
+    app.installEventFilter(file_filter)
+
+    from colorseg_gui.gui.main_window import MainWindow
+
+    window = MainWindow()
+    file_filter.window = window
+    window.show()
+    opened = window.open_paths(list(args.files))
+    if opened is None and file_filter.pending:
+        window.open_paths(file_filter.pending)
+    elif opened is None and args.sample:
+        window.open_sample()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

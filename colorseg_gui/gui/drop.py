@@ -1,0 +1,49 @@
+"""Which dropped or pasted things the window can open (local image files, folders, image data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData
+
+from colorseg_gui.engine.loading import is_supported_path
+
+# A dropped folder contributes its images (not recursively); enough to pick one and to
+# decide the drag cursor without listing a huge directory in the GUI thread.
+_FOLDER_SCAN_LIMIT = 2000
+
+
+def _folder_images(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    try:
+        for count, entry in enumerate(folder.iterdir()):
+            if count >= _FOLDER_SCAN_LIMIT:
+                break
+            if entry.is_file() and is_supported_path(entry):
+                found.append(entry)
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.name.lower())
+
+
+def openable_paths(mime: QMimeData | None) -> list[Path]:
+    """Local image files named by the mime data, folders replaced by the images they hold."""
+    if mime is None or not mime.hasUrls():
+        return []
+    paths: list[Path] = []
+    for url in mime.urls():
+        if not url.isLocalFile():
+            continue
+        path = Path(url.toLocalFile())
+        if path.is_dir():
+            paths.extend(_folder_images(path))
+        elif path.is_file() and is_supported_path(path):
+            paths.append(path)
+    return paths
+
+
+def can_open(mime: QMimeData | None) -> bool:
+    """True when a drop of this data would open something (decides the drag cursor)."""
+    if mime is None:
+        return False
+    return bool(openable_paths(mime)) or (mime.hasImage() and not mime.hasUrls())

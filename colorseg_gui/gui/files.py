@@ -1,0 +1,142 @@
+"""File dialogs and the save/export commands of the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from colorseg_gui.engine import SUPPORTED_EXTENSIONS, ExportError, default_output_name
+from colorseg_gui.gui import export
+
+if TYPE_CHECKING:
+    from colorseg_gui.gui.main_window import MainWindow
+
+
+def open_filter() -> str:
+    patterns = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
+    return f"Images ({patterns});;All files (*)"
+
+
+def ask_open_path(parent: QWidget, folder: str) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, "Open image", folder, open_filter())
+    return Path(name) if name else None
+
+
+def ask_save_path(
+    parent: QWidget, title: str, suggested: Path, filters: dict[str, str]
+) -> tuple[Path, str] | None:
+    """A save dialog (it asks before replacing a file itself); None when cancelled."""
+    name, chosen = QFileDialog.getSaveFileName(parent, title, str(suggested), ";;".join(filters))
+    return (Path(name), chosen) if name else None
+
+
+def ask_folder(parent: QWidget, title: str, folder: str) -> Path | None:
+    name = QFileDialog.getExistingDirectory(parent, title, folder)
+    return Path(name) if name else None
+
+
+def confirm_overwrite(parent: QWidget, path: Path) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Replace file?",
+        f"{path.name} already exists in {path.parent}. Replace it?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _stem(window: MainWindow) -> str:
+    loaded = window.loaded
+    if loaded is not None and loaded.picture.path is not None:
+        return loaded.picture.path.stem
+    return "pasted"
+
+
+def suggested_path(window: MainWindow, ext: str = ".png") -> Path:
+    """``<stem>_cluster<k>`` beside the input, or in the last folder for a pasted image."""
+    outcome = window.outcome
+    k = outcome.k if outcome is not None else window.options_panel.options().k
+    loaded = window.loaded
+    if loaded is not None and loaded.picture.path is not None:
+        return default_output_name(loaded.picture.path, k, ext)
+    return Path(window.settings.last_folder) / f"pasted_cluster{k}{ext}"
+
+
+def _source(window: MainWindow) -> Path | None:
+    loaded = window.loaded
+    return loaded.picture.path if loaded is not None else None
+
+
+def _write(window: MainWindow, path: Path, indexed: bool) -> Path | None:
+    outcome = window.outcome
+    if outcome is None:
+        return None
+    try:
+        written = export.save_result(outcome, path, indexed=indexed, source=_source(window))
+    except (ExportError, OSError, ValueError) as exc:
+        QMessageBox.warning(window, "Cannot save", str(exc))
+        return None
+    window.statusBar().showMessage(f"Saved {written}", 8000)
+    return written
+
+
+def save(window: MainWindow) -> Path | None:
+    """Ctrl+S: the default name beside the image, asking before replacing it."""
+    if window.outcome is None:
+        return None
+    if window.loaded is None or window.loaded.picture.path is None:
+        return save_as(window)
+    path = suggested_path(window)
+    if path.exists() and not confirm_overwrite(window, path):
+        return None
+    return _write(window, path, indexed=False)
+
+
+def save_as(window: MainWindow) -> Path | None:
+    if window.outcome is None:
+        return None
+    answer = ask_save_path(window, "Save result as", suggested_path(window), export.IMAGE_FILTERS)
+    if answer is None:
+        return None
+    path, chosen = answer
+    path = export.with_extension(path, chosen, export.IMAGE_FILTERS)
+    window.settings.last_folder = str(path.parent)
+    return _write(window, path, indexed=chosen == export.INDEXED_FILTER)
+
+
+def export_palette_dialog(window: MainWindow) -> Path | None:
+    outcome = window.outcome
+    if outcome is None:
+        return None
+    suggested = suggested_path(window, ".gpl")
+    answer = ask_save_path(window, "Export palette", suggested, export.PALETTE_FILTERS)
+    if answer is None:
+        return None
+    path = export.with_extension(answer[0], answer[1], export.PALETTE_FILTERS)
+    name = window.loaded.picture.name if window.loaded is not None else "image"
+    try:
+        written = export.export_palette(outcome, path, name)
+    except (ExportError, OSError, ValueError) as exc:
+        QMessageBox.warning(window, "Cannot export palette", str(exc))
+        return None
+    window.statusBar().showMessage(f"Palette written to {written}", 8000)
+    return written
+
+
+def export_masks_dialog(window: MainWindow) -> list[Path]:
+    outcome = window.outcome
+    if outcome is None:
+        return []
+    folder = ask_folder(window, "Export masks into folder", str(suggested_path(window).parent))
+    if folder is None:
+        return []
+    try:
+        written = export.export_masks(outcome, folder, f"{_stem(window)}_cluster{outcome.k}")
+    except (ExportError, OSError, ValueError) as exc:
+        QMessageBox.warning(window, "Cannot export masks", str(exc))
+        return []
+    window.statusBar().showMessage(f"{len(written)} masks written to {folder}", 8000)
+    return written

@@ -1,0 +1,448 @@
+"""The main window: wires the view, panels, actions and the segmentation controller."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolButton, QWidget
+
+from colorseg_gui import __version__
+from colorseg_gui.engine.loading import ImageLoadError, Picture, picture_from_array
+from colorseg_gui.gui import compare, drop, files
+from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
+from colorseg_gui.gui.controller import SegmentationController
+from colorseg_gui.gui.image_view import ImageView
+from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
+from colorseg_gui.gui.palette_view import PaletteView
+from colorseg_gui.gui.qimage import ArrayImage, array_to_qimage
+from colorseg_gui.gui.settings import Settings
+from colorseg_gui.gui.status import StatusFields
+from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
+
+log = logging.getLogger(__name__)
+APP_NAME = "ColorSeg"
+
+
+class MainWindow(QMainWindow):
+    """Drop an image, move k, watch the segmentation refine live."""
+
+    preview_shown = Signal(int)  # iteration of each intermediate result painted
+    result_ready = Signal(object)  # RunOutcome of the current request, when it ends
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.settings = Settings()
+        self.controller = SegmentationController(self)
+        self._loaded: LoadedImage | None = None
+        self._outcome: RunOutcome | None = None
+        self._labels: np.ndarray | None = None  # per-colour labels of what the view shows
+        self._painted_generation = 0
+
+        self.view = ImageView()
+        self.setCentralWidget(self.view)
+        self.options_panel = OptionsPanel(RunOptions(k=self.settings.k, space=self.settings.space))
+        self.palette_view = PaletteView()
+        options_dock = self._dock("Options", "optionsDock", self.options_panel)
+        palette_dock = self._dock("Palette", "paletteDock", self.palette_view)
+        self.commands: Actions = create_actions(self)
+        build_menus(
+            self, self.commands, [options_dock.toggleViewAction(), palette_dock.toggleViewAction()]
+        )
+        stop_button = QToolButton()
+        stop_button.setDefaultAction(self.commands.stop)
+        stop_button.setAccessibleName("Stop the run")
+        self.status = StatusFields(self.statusBar(), stop_button)
+        self._connect()
+        self._restore()
+        self._update_enabled()
+        self.statusBar().showMessage("Drop an image, or press Ctrl+O to open one")
+
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setAccessibleName(title)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.toggleViewAction().setToolTip(f"Show or hide the {title.lower()} panel")
+        return dock
+
+    def _connect(self) -> None:
+        a, c = self.commands, self.controller
+        a.open.triggered.connect(self._on_open)
+        a.open_sample.triggered.connect(self.open_sample)
+        a.save.triggered.connect(self._on_save)
+        a.save_as.triggered.connect(self._on_save_as)
+        a.export_palette.triggered.connect(self._on_export_palette)
+        a.export_masks.triggered.connect(self._on_export_masks)
+        a.quit.triggered.connect(self.close)
+        a.copy_result.triggered.connect(self.copy_result)
+        a.paste.triggered.connect(self.paste)
+        a.fit.triggered.connect(self.view.fit_to_window)
+        a.actual_size.triggered.connect(self.view.zoom_actual)
+        a.zoom_in.triggered.connect(self.view.zoom_in)
+        a.zoom_out.triggered.connect(self.view.zoom_out)
+        for action in a.modes.values():
+            action.triggered.connect(self._on_mode_action)
+        a.stop.triggered.connect(self.stop)
+        a.rerun.triggered.connect(self._on_rerun)
+        a.new_seed.triggered.connect(self.options_panel.new_seed)
+        a.about.triggered.connect(self._on_about)
+        a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        c.image_loaded.connect(self._on_image_loaded)
+        c.preview_ready.connect(self._on_preview_ready)
+        c.result_ready.connect(self._on_result_ready)
+        c.load_failed.connect(self._on_load_failed)
+        c.run_failed.connect(self._on_run_failed)
+        c.busy_changed.connect(self._on_busy_changed)
+        self.options_panel.options_changed.connect(self._on_options_changed)
+        self.palette_view.cluster_selected.connect(self._on_cluster_selected)
+        self.view.zoom_changed.connect(self.status.show_zoom)
+        self.view.mode_changed.connect(self._on_view_mode_changed)
+
+    def _restore(self) -> None:
+        geometry, state = self.settings.geometry(), self.settings.window_state()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(QSize(1280, 820))
+        if state is not None:
+            self.restoreState(state)
+        mode = self.settings.compare_mode
+        self.view.set_mode(mode if mode in compare.MODES else compare.RESULT)
+        self.commands.modes[self.view.mode].setChecked(True)
+
+    # ----- the one loading path -----------------------------------------------------------
+    def open_path(self, path: str | Path) -> int:
+        """Open an image file (dialog, drop, paste, argv, recent, Open With all come here)."""
+        path = Path(path)
+        self.statusBar().showMessage(f"Opening {path.name}…")
+        return self.controller.open_path(path, self.options_panel.options())
+
+    def open_picture(self, picture: Picture) -> int:
+        self.statusBar().showMessage(f"Opening {picture.name}…")
+        return self.controller.open_picture(picture, self.options_panel.options())
+
+    def open_paths(self, paths: list[Path]) -> int | None:
+        """Open the first of several files; say that the others were left alone."""
+        if not paths:
+            return None
+        gen = self.open_path(paths[0])
+        if len(paths) > 1:
+            self.statusBar().showMessage(
+                f"Opening {paths[0].name}; {len(paths) - 1} more file(s) ignored "
+                "(one image at a time)",
+                8000,
+            )
+        return gen
+
+    def open_sample(self) -> int | None:
+        try:
+            from colorseg_gui.resources import SAMPLE_IMAGE, resource_path
+
+            return self.open_path(resource_path(SAMPLE_IMAGE))
+        except OSError as exc:
+            self._show_error("Cannot open the sample image", str(exc))
+            return None
+
+    @Slot()
+    def _on_open(self) -> None:
+        path = files.ask_open_path(self, self.settings.last_folder)
+        if path is not None:
+            self.open_path(path)
+
+    @Slot()
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        paths = drop.openable_paths(mime)
+        if paths:
+            self.open_paths(paths)
+        elif mime is not None and mime.hasImage():
+            image = QGuiApplication.clipboard().image()
+            if image.isNull():
+                self._show_error("Cannot paste", "the clipboard image could not be read")
+                return
+            self.open_qimage(image, "pasted image")
+        else:
+            self.statusBar().showMessage("The clipboard holds no image or image file", 5000)
+
+    def open_qimage(self, image: QImage, name: str) -> int | None:
+        fmt = (
+            QImage.Format.Format_RGBA8888
+            if image.hasAlphaChannel()
+            else (QImage.Format.Format_RGB888)
+        )
+        converted = image.convertToFormat(fmt)
+        channels = 4 if image.hasAlphaChannel() else 3
+        width, height = converted.width(), converted.height()
+        buffer = np.frombuffer(converted.constBits(), dtype=np.uint8)
+        rows = buffer.reshape(height, converted.bytesPerLine())
+        array = rows[:, : width * channels].reshape(height, width, channels).copy()
+        try:
+            return self.open_picture(picture_from_array(array, name=name))
+        except (ImageLoadError, ValueError) as exc:
+            self._show_error("Cannot paste", str(exc))
+            return None
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.commands.recent_menu
+        menu.clear()
+        for entry in self.settings.recent_files:
+            action = menu.addAction(Path(entry).name)
+            action.setData(entry)
+            action.setToolTip(entry)
+            action.triggered.connect(self._on_recent)
+        if menu.isEmpty():
+            menu.addAction("No recent files").setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction("Clear Menu").triggered.connect(self.settings.clear_recent)
+
+    @Slot()
+    def _on_recent(self) -> None:
+        action = self.sender()
+        entry = action.data() if action is not None else None  # type: ignore[attr-defined]
+        if isinstance(entry, str):
+            self.open_path(entry)
+
+    # ----- drag and drop -----------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if drop.can_open(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if drop.can_open(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        paths = drop.openable_paths(mime)
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+        elif mime is not None and mime.hasImage():
+            event.acceptProposedAction()
+            image = mime.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.open_qimage(image, "dropped image")
+        else:
+            event.ignore()
+
+    # ----- controller signals --------------------------------------------------------------
+    @Slot(int, object)
+    def _on_image_loaded(self, gen: int, loaded: LoadedImage) -> None:
+        self._loaded, self._outcome, self._labels = loaded, None, None
+        picture = loaded.picture
+        size = QSize(picture.width, picture.height)
+        full = ArrayImage(loaded.full) if loaded.full is not loaded.display else None
+        self.view.set_original(array_to_qimage(loaded.display), full, size)
+        self.palette_view.clear_palette()
+        self.status.show_image(loaded)
+        self.setWindowTitle(f"{picture.name} — {APP_NAME}")
+        if picture.path is not None:
+            self.settings.add_recent(str(picture.path))
+            self.settings.last_folder = str(picture.path.parent)
+        notes = "; ".join(picture.notes)
+        self.statusBar().showMessage(
+            f"Opened {picture.name}" + (f" ({notes})" if notes else ""), 8000
+        )
+        self._update_enabled()
+
+    @Slot(int, object)
+    def _on_preview_ready(self, gen: int, frame: PreviewFrame) -> None:
+        if gen < self._painted_generation:
+            return  # never paint an older request over a newer one
+        self._painted_generation = gen
+        self.view.set_result(array_to_qimage(frame.image), None)
+        self._labels = None if frame.sampled else frame.step.labels
+        self.palette_view.set_palette(frame.step.palette, frame.step.weights)
+        self._refresh_highlight()
+        cache = self.controller.cache
+        if cache is not None and self._loaded is not None:
+            picture = self._loaded.picture
+            self.status.show_colors(cache.histogram.n_colors, picture.width, picture.height)
+        self.status.show_frame(frame)
+        self.preview_shown.emit(int(frame.step.iteration))
+
+    @Slot(int, object)
+    def _on_result_ready(self, gen: int, outcome: RunOutcome) -> None:
+        if gen < self._painted_generation:
+            return
+        self._painted_generation = gen
+        self._outcome = outcome
+        full = ArrayImage(outcome.image)
+        small = (
+            array_to_qimage(outcome.preview)
+            if outcome.preview.shape != outcome.image.shape
+            else None
+        )
+        self.view.set_result(small or full, full if small is not None else None)
+        self._labels = outcome.result.step.labels
+        self.palette_view.set_palette(outcome.palette, outcome.weights)
+        self._refresh_highlight()
+        hist = outcome.result.histogram
+        self.status.show_colors(hist.n_colors, hist.shape[1], hist.shape[0])
+        self.status.show_outcome(outcome)
+        self._update_enabled()
+        self.result_ready.emit(outcome)
+
+    @Slot(str)
+    def _on_load_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Could not open: {message}", 8000)
+        self._show_error("Cannot open image", message)
+
+    @Slot(int, str)
+    def _on_run_failed(self, gen: int, message: str) -> None:
+        self.status.state.setText("Failed")
+        self._show_error("Segmentation failed", message)
+
+    @Slot(bool)
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.commands.stop.setEnabled(busy)
+
+    def _show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    # ----- options, run control -------------------------------------------------------------
+    @Slot(object)
+    def _on_options_changed(self, options: RunOptions) -> None:
+        self.settings.k, self.settings.space = options.k, options.space
+        if self.controller.set_options(options) is not None:
+            self._outcome = None
+            self._update_enabled()
+
+    @Slot()
+    def _on_rerun(self) -> None:
+        self.options_panel.flush()
+        self.controller.set_options(self.options_panel.options())
+        self._outcome = None
+        self._update_enabled()
+
+    @Slot()
+    def stop(self) -> None:
+        if self.controller.stop():
+            self.statusBar().showMessage("Stopping; the current step is kept", 4000)
+
+    @Slot(int)
+    def _on_cluster_selected(self, cluster: int) -> None:
+        self._refresh_highlight()
+
+    def _refresh_highlight(self) -> None:
+        cluster = self.palette_view.selected_cluster()
+        cache = self.controller.cache
+        if cluster < 0 or self._labels is None or cache is None:
+            self.view.set_highlight(None)
+            return
+        preview = cache.preview
+        index = preview.index[:: preview.samples, :: preview.samples]
+        self.view.set_highlight(np.asarray(self._labels)[index] != cluster)
+
+    @Slot()
+    def _on_mode_action(self) -> None:
+        action = self.sender()
+        mode = action.data() if action is not None else None  # type: ignore[attr-defined]
+        if isinstance(mode, str):
+            self.view.set_mode(mode)
+
+    @Slot(str)
+    def _on_view_mode_changed(self, mode: str) -> None:
+        self.commands.modes[mode].setChecked(True)
+        self.settings.compare_mode = mode
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Space from any control that does not use it: hold to see the original.
+        if event.key() == Qt.Key.Key_Space and self.view.has_image():
+            if not event.isAutoRepeat():
+                self.view.set_show_original(True)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self.view.set_show_original(False)
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    # ----- saving and exporting ---------------------------------------------------------------
+    @property
+    def outcome(self) -> RunOutcome | None:
+        return self._outcome
+
+    def _update_enabled(self) -> None:
+        has_result = self._outcome is not None
+        for action in (
+            self.commands.save,
+            self.commands.save_as,
+            self.commands.export_palette,
+            self.commands.export_masks,
+            self.commands.copy_result,
+        ):
+            action.setEnabled(has_result)
+        self.commands.rerun.setEnabled(self._loaded is not None)
+
+    @Slot()
+    def _on_save(self) -> None:
+        files.save(self)
+
+    @Slot()
+    def _on_save_as(self) -> None:
+        files.save_as(self)
+
+    @Slot()
+    def _on_export_palette(self) -> None:
+        files.export_palette_dialog(self)
+
+    @Slot()
+    def _on_export_masks(self) -> None:
+        files.export_masks_dialog(self)
+
+    @Slot()
+    def copy_result(self) -> None:
+        if self._outcome is not None:
+            QGuiApplication.clipboard().setImage(array_to_qimage(self._outcome.image))
+            self.statusBar().showMessage("Result copied to the clipboard", 4000)
+
+    @property
+    def loaded(self) -> LoadedImage | None:
+        return self._loaded
+
+    @Slot()
+    def _on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3><p>Segments an image by exact k-means "
+            "clustering of its colours, live.</p><p>MIT licence.</p>",
+        )
+
+    # ----- closing ----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.options_panel.flush_silently()
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self.controller.shutdown()  # interrupts and joins every worker thread
+        super().closeEvent(event)

@@ -1,0 +1,105 @@
+"""What the window remembers between runs (QSettings, INI format in the user's config dir)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from colorseg_gui.engine.types import Space
+
+ORGANIZATION = "ColorSeg"
+APPLICATION = "ColorSeg"
+MAX_RECENT = 10
+DEFAULT_K = 8
+
+
+def _open() -> QSettings:
+    # Explicit format/scope/name: independent of the QApplication's names (tests redirect
+    # the INI location with QSettings.setPath).
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
+
+
+class Settings:
+    """Typed accessors over the app's QSettings store."""
+
+    def __init__(self) -> None:
+        self._store = _open()
+
+    def _int(self, key: str, default: int, low: int, high: int) -> int:
+        try:
+            value = int(str(self._store.value(key, default)))
+        except (TypeError, ValueError):
+            return default
+        return min(max(value, low), high)
+
+    def _str(self, key: str, default: str) -> str:
+        value = self._store.value(key, default)
+        return value if isinstance(value, str) else default
+
+    @property
+    def k(self) -> int:
+        return self._int("run/k", DEFAULT_K, 1, 256)
+
+    @k.setter
+    def k(self, value: int) -> None:
+        self._store.setValue("run/k", int(value))
+
+    @property
+    def space(self) -> Space:
+        return "lab" if self._str("run/space", "rgb") == "lab" else "rgb"
+
+    @space.setter
+    def space(self, value: str) -> None:
+        self._store.setValue("run/space", value)
+
+    @property
+    def compare_mode(self) -> str:
+        return self._str("view/compare", "result")
+
+    @compare_mode.setter
+    def compare_mode(self, value: str) -> None:
+        self._store.setValue("view/compare", value)
+
+    @property
+    def last_folder(self) -> str:
+        folder = self._str("files/last_folder", "")
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+    @last_folder.setter
+    def last_folder(self, value: str) -> None:
+        self._store.setValue("files/last_folder", value)
+
+    @property
+    def recent_files(self) -> list[str]:
+        value = self._store.value("files/recent", [])
+        if isinstance(value, str):  # QSettings INI gives a bare string for one-item lists
+            value = [value]
+        if not isinstance(value, list):
+            return []
+        return [str(item) for item in value if isinstance(item, str) and item][:MAX_RECENT]
+
+    def add_recent(self, path: str) -> list[str]:
+        files = [path, *(p for p in self.recent_files if p != path)][:MAX_RECENT]
+        self._store.setValue("files/recent", files)
+        return files
+
+    def clear_recent(self) -> None:
+        self._store.setValue("files/recent", [])
+
+    def geometry(self) -> QByteArray | None:
+        value = self._store.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def window_state(self) -> QByteArray | None:
+        value = self._store.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._store.setValue("window/geometry", geometry)
+        self._store.setValue("window/state", state)
+
+    def sync(self) -> None:
+        self._store.sync()

@@ -1,0 +1,295 @@
+"""The worker that decodes, counts colours, clusters and renders, off the GUI thread."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from colorseg_gui.engine import (
+    ColorHistogram,
+    KMeansStep,
+    PreviewIndex,
+    build_histogram,
+    mse_rgb,
+    render_label_map,
+    render_segmented,
+)
+from colorseg_gui.engine.kmeans import iter_kmeans
+from colorseg_gui.engine.loading import ImageLoadError, Picture, load_image
+from colorseg_gui.engine.segment import SegmentResult
+from colorseg_gui.gui.options_panel import RunOptions
+
+log = logging.getLogger(__name__)
+
+DISPLAY_MAX = 2048  # long side of the screen-sized copy of the original
+PREVIEW_MAX = 1600  # long side of the live previews rendered at every step
+SAMPLE_MAX = 900  # long side of the sample clustered for the very first preview
+SAMPLE_BUDGET = 0.06  # seconds of Lloyd iterations spent on that sample
+FRAME_INTERVAL = 1 / 30  # the worker renders at most this often; the GUI throttles too
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedImage:
+    """A decoded picture with the arrays the view paints (never mutated after creation)."""
+
+    picture: Picture
+    display: npt.NDArray[np.uint8]  # screen-sized copy, HxWx3 or x4
+    full: npt.NDArray[np.uint8]  # full size, HxWx3 or x4 (alpha kept)
+
+
+@dataclass(frozen=True, eq=False)
+class ImageCache:
+    """What later runs on the same image start from: no re-decoding, no re-counting."""
+
+    histogram: ColorHistogram
+    preview: PreviewIndex
+    build_seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class PreviewFrame:
+    """One intermediate step, rendered at preview size."""
+
+    step: KMeansStep
+    image: npt.NDArray[np.uint8]
+    mse: float
+    pixel_weight: float = 1.0  # total pixel weight, to show J per pixel
+    sampled: bool = False  # clustered on a downscaled sample, before the exact run
+
+
+@dataclass(frozen=True, eq=False)
+class RunOutcome:
+    """The end of a run: the engine result and its full-resolution rendering."""
+
+    result: SegmentResult
+    image: npt.NDArray[np.uint8]  # full size, HxWx3 or x4
+    preview: npt.NDArray[np.uint8]  # the same at preview size
+    mse: float
+    options: RunOptions
+    stopped: bool
+    elapsed: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def palette(self) -> npt.NDArray[np.uint8]:
+        return self.result.palette
+
+    @property
+    def weights(self) -> npt.NDArray[np.float64]:
+        return self.result.weights
+
+    @property
+    def k(self) -> int:
+        return self.result.k
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    """One request: where the image comes from and the options to cluster it with."""
+
+    generation: int
+    options: RunOptions
+    path: Path | None = None
+    picture: Picture | None = None
+    cache: ImageCache | None = None
+    announce: bool = True  # emit `loaded` (a new image), not for a re-run of the same one
+    sample_preview: bool = True
+
+
+def _display_copy(picture: Picture) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    full = picture.rgb if picture.alpha is None else np.dstack((picture.rgb, picture.alpha))
+    full = np.ascontiguousarray(full)
+    factor = math.ceil(max(picture.width, picture.height) / DISPLAY_MAX)
+    if factor <= 1:
+        return full, full
+    # Box-reduce by an integer factor: fast, and as sharp as a screen needs.
+    return np.asarray(Image.fromarray(full).reduce(factor)), full
+
+
+def _build_result(
+    hist: ColorHistogram, step: KMeansStep, options: RunOptions, stopped: bool
+) -> SegmentResult:
+    if stopped and not step.final:
+        step = dataclasses.replace(step, final=True, stop_reason="stopped")
+    return SegmentResult(
+        labels=render_label_map(hist, step.labels),
+        centroids=step.centroids,
+        palette=step.palette,
+        weights=step.weights,
+        inertia=float(step.inertia),
+        iterations=int(step.iteration),
+        converged=bool(step.converged),
+        stop_reason=step.stop_reason,
+        histogram=hist,
+        step=step,
+        space=step.space,
+        k=int(step.k) or int(step.palette.shape[0]),
+        seed=options.seed,
+        timings=dict(step.timings),
+    )
+
+
+class SegmentationWorker(QObject):
+    """Runs one :class:`Job`; lives in its own QThread and emits plain data only."""
+
+    loaded = Signal(int, object)  # generation, LoadedImage
+    prepared = Signal(int, object)  # generation, ImageCache
+    step_ready = Signal(int, object)  # generation, PreviewFrame
+    finished = Signal(int, object)  # generation, RunOutcome
+    failed = Signal(int, str)  # generation, one-line message
+    load_failed = Signal(int, str)  # generation, "<file>: <reason>"
+    done = Signal()  # always last, whatever happened: quits the thread
+
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self.job = job
+        self._cancel = threading.Event()  # restart / close: drop everything
+        self._stop = threading.Event()  # Stop button: keep the current step
+
+    # Called from the GUI thread: only sets flags, which the run loop polls.
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _cancelled(self) -> bool:
+        return self._cancel.is_set() or QThread.currentThread().isInterruptionRequested()
+
+    def _should_stop(self) -> bool:
+        return self._cancelled() or self._stop.is_set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._run()
+        except ImageLoadError as exc:
+            self.load_failed.emit(self.job.generation, str(exc))
+        except MemoryError:
+            self.failed.emit(self.job.generation, "not enough memory for this image and k")
+        except Exception as exc:  # a worker must never die silently
+            log.exception("segmentation run failed")
+            self.failed.emit(self.job.generation, f"{type(exc).__name__}: {exc}")
+        finally:
+            self.done.emit()
+
+    def _run(self) -> None:
+        job, gen, started = self.job, self.job.generation, time.perf_counter()
+        timings: dict[str, float] = {}
+        picture = job.picture
+        if job.path is not None:
+            picture = load_image(job.path)
+            timings["decode"] = time.perf_counter() - started
+        cache = job.cache
+        display: npt.NDArray[np.uint8] | None = None
+        if picture is not None and job.announce:
+            display, full = _display_copy(picture)
+            self.loaded.emit(gen, LoadedImage(picture, display, full))
+        if self._cancelled():
+            return
+        if cache is None:
+            if picture is None:
+                raise ValueError("a job needs a path, a picture or a cached histogram")
+            if job.sample_preview and display is not None:
+                self._sample_preview(display, picture.alpha is not None)
+            mark = time.perf_counter()
+            hist = build_histogram(picture.rgb, picture.alpha)
+            cache = ImageCache(
+                hist, PreviewIndex.build(hist, PREVIEW_MAX, samples=1), time.perf_counter() - mark
+            )
+            timings["histogram"] = cache.build_seconds
+            self.prepared.emit(gen, cache)
+        if self._cancelled():
+            return
+        self._cluster(cache, started, timings)
+
+    def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool) -> None:
+        """Cluster a small copy for a first look while the exact histogram is counted."""
+        factor = math.ceil(max(display.shape[:2]) / SAMPLE_MAX)
+        sample = np.asarray(Image.fromarray(display).reduce(factor)) if factor > 1 else display
+        rgb = np.ascontiguousarray(sample[..., :3])
+        alpha = np.ascontiguousarray(sample[..., 3]) if has_alpha else None
+        hist = build_histogram(rgb, alpha)
+        deadline = time.perf_counter() + SAMPLE_BUDGET
+        opts = self.job.options
+        last: KMeansStep | None = None
+        for step in iter_kmeans(
+            hist,
+            opts.k,
+            space=opts.space,
+            seed=opts.seed,
+            init=opts.init,
+            max_iter=opts.max_iter,
+            tol=opts.tol,
+            should_stop=lambda: self._should_stop() or time.perf_counter() > deadline,
+        ):
+            last = step
+        if last is not None and not self._should_stop():
+            image = render_segmented(hist, last.palette, last.labels)
+            self.step_ready.emit(
+                self.job.generation,
+                PreviewFrame(
+                    dataclasses.replace(last, iteration=0),
+                    image,
+                    mse_rgb(hist, last.palette, last.labels),
+                    hist.total_weight,
+                    sampled=True,
+                ),
+            )
+
+    def _cluster(self, cache: ImageCache, started: float, timings: dict[str, float]) -> None:
+        opts, gen, hist = self.job.options, self.job.generation, cache.histogram
+        last: KMeansStep | None = None
+        last_emit = 0.0
+        for step in iter_kmeans(
+            hist,
+            opts.k,
+            space=opts.space,
+            seed=opts.seed,
+            init=opts.init,
+            max_iter=opts.max_iter,
+            tol=opts.tol,
+            should_stop=self._should_stop,
+        ):
+            last = step
+            if step.final:
+                break
+            now = time.perf_counter()
+            if now - last_emit >= FRAME_INTERVAL:
+                last_emit = now
+                frame = PreviewFrame(
+                    step,
+                    cache.preview.render(step.palette, step.labels),
+                    mse_rgb(hist, step.palette, step.labels),
+                    hist.total_weight,
+                )
+                self.step_ready.emit(gen, frame)
+        if last is None or self._cancelled():
+            return
+        stopped = not last.final
+        mark = time.perf_counter()
+        image = render_segmented(hist, last.palette, last.labels)
+        result = _build_result(hist, last, opts, stopped)
+        timings["render"] = time.perf_counter() - mark
+        outcome = RunOutcome(
+            result=result,
+            image=image,
+            preview=cache.preview.render(last.palette, last.labels),
+            mse=mse_rgb(hist, last.palette, last.labels),
+            options=opts,
+            stopped=stopped,
+            elapsed=time.perf_counter() - started,
+            timings=timings,
+        )
+        if not self._cancelled():
+            self.finished.emit(gen, outcome)
