@@ -7,6 +7,7 @@ from colorseg_gui.engine.colorspace import (
     to_space,
 )
 from colorseg_gui.engine.histogram import ColorHistogram, build_histogram
+from colorseg_gui.engine.kmeans import iter_kmeans
 from colorseg_gui.engine.loading import (
     DEFAULT_MAX_PIXELS,
     SUPPORTED_EXTENSIONS,
@@ -28,6 +29,12 @@ from colorseg_gui.engine.render import (
     render_label_map,
     render_masks,
     render_segmented,
+)
+from colorseg_gui.engine.segment import (
+    SegmentResult,
+    iter_segment,
+    segment,
+    segment_histogram,
 )
 from colorseg_gui.engine.types import MAX_K, MIN_K, SPACES, KMeansStep, Space
 from colorseg_gui.engine.writers import (
@@ -54,10 +61,13 @@ __all__ = [
     "KMeansStep",
     "Picture",
     "PreviewIndex",
+    "SegmentResult",
     "Space",
     "build_histogram",
     "default_output_name",
     "is_supported_path",
+    "iter_kmeans",
+    "iter_segment",
     "lab_to_srgb",
     "load_image",
     "mse_rgb",
@@ -72,6 +82,8 @@ __all__ = [
     "save_indexed_png",
     "save_label_map",
     "save_masks",
+    "segment",
+    "segment_histogram",
     "srgb_to_lab",
     "to_space",
     "write_palette",

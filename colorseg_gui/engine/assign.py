@@ -1,0 +1,157 @@
+"""Nearest-centroid assignment of histogram colours: fast float32 passes made exact in float64."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+IDX = npt.NDArray[np.intp]
+
+# Points per pass of the fused kernel: large enough that numpy's per-call overhead is small,
+# small enough that the five float32 temporaries stay in the L2 cache.
+CHUNK = 1 << 16
+# Relative rounding unit of float32.
+_U32 = 2.0**-24
+# Both cores of the target machine; numpy releases the GIL inside ufuncs on large arrays.
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True, eq=False)
+class Points:
+    """Colours in the clustering space, as float64 rows and as float32 columns for speed."""
+
+    x64: F64  # N x 3, the exact coordinates every float64 reference would use
+    cols: tuple[F32, F32, F32]  # the same coordinates as three contiguous float32 columns
+    radius: float  # max |coordinate|, scales the float32 error bound
+
+    @classmethod
+    def from_coords(cls, x64: F64) -> Points:
+        x64 = np.ascontiguousarray(x64, dtype=np.float64)
+        cols = tuple(np.ascontiguousarray(x64[:, c], dtype=np.float32) for c in range(3))
+        radius = float(np.abs(x64).max()) if x64.size else 0.0
+        return cls(x64=x64, cols=cols, radius=radius)  # type: ignore[arg-type]
+
+    @property
+    def n(self) -> int:
+        return int(self.x64.shape[0])
+
+
+def float32_error(d: F64 | F32, radius: float) -> F64:
+    """Upper bound on |float32 squared distance - exact squared distance|.
+
+    Coordinates and centroids rounded to float32 move each difference by at most
+    2u*R, which moves a squared distance by 4u*R*sum|diff| <= 4u*R*sqrt(3d); the squares and
+    the two additions add 5u*d.  Doubled for safety; the float64 re-check makes it exact.
+    """
+    d = np.asarray(d, dtype=np.float64)
+    return _U32 * (16.0 * radius * np.sqrt(d) + 12.0 * d + 1e-3 * radius * radius + 1e-6)
+
+
+def _nearest_two_chunk(
+    x0: F32, x1: F32, x2: F32, c32: F32
+) -> tuple[npt.NDArray[np.uint8], F32, F32]:
+    m = x0.shape[0]
+    t = np.empty(m, np.float32)
+    u = np.empty(m, np.float32)
+    v = np.empty(m, np.float32)
+    closer = np.empty(m, bool)
+    d1 = np.full(m, np.inf, np.float32)
+    d2 = np.full(m, np.inf, np.float32)
+    best = np.zeros(m, np.uint8)
+    for j in range(c32.shape[0]):
+        # (x0-c0)^2 + (x1-c1)^2 + (x2-c2)^2 in three fused passes: a (n x 3) @ (3 x k)
+        # product through BLAS is slower here and fights other processes for the cores.
+        np.subtract(x0, c32[j, 0], out=t)
+        np.multiply(t, t, out=t)
+        np.subtract(x1, c32[j, 1], out=u)
+        np.multiply(u, u, out=u)
+        np.add(t, u, out=t)
+        np.subtract(x2, c32[j, 2], out=u)
+        np.multiply(u, u, out=u)
+        np.add(t, u, out=t)
+        np.maximum(d1, t, out=v)
+        np.minimum(d2, v, out=d2)
+        np.less(t, d1, out=closer)
+        np.minimum(d1, t, out=d1)
+        np.putmask(best, closer, j)
+    return best, d1, d2
+
+
+def map_chunks(fn: Callable[[int, int], None], n: int, chunk: int = CHUNK) -> None:
+    """Run fn(start, stop) over [0, n) in chunks, on both cores when there is enough work."""
+    ranges = [(s, min(n, s + chunk)) for s in range(0, n, chunk)]
+    if len(ranges) < 2 or WORKERS < 2:
+        for start, stop in ranges:
+            fn(start, stop)
+        return
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="colorseg-kmeans") as pool:
+        for future in [pool.submit(fn, s, e) for s, e in ranges]:
+            future.result()
+
+
+def exact_sqdist(x64: F64, centroids: F64) -> F64:
+    """Squared distances (m x k) in float64, summed in the order a plain reference sums them."""
+    diff = x64[:, None, :] - centroids[None, :, :]
+    diff *= diff
+    return diff.sum(axis=2)
+
+
+def sqdist_to_assigned(x64: F64, centroids: F64, labels: npt.NDArray[np.uint8]) -> F64:
+    """Exact float64 squared distance of each row to its own centroid."""
+    diff = x64 - centroids[labels]
+    diff *= diff
+    return diff.sum(axis=1)
+
+
+def nearest_two(
+    points: Points, centroids: F64, idx: IDX | None = None
+) -> tuple[npt.NDArray[np.uint8], F64, F64]:
+    """Nearest centroid of each point (or of points[idx]) and bounds for Hamerly's test.
+
+    Returns labels equal to a float64 argmin (lowest index on ties), an upper bound on the
+    distance (not squared) to that centroid, and a lower bound on the distance to any other.
+    """
+    k = centroids.shape[0]
+    m = points.n if idx is None else int(idx.shape[0])
+    labels = np.empty(m, np.uint8)
+    d1 = np.empty(m, np.float32)
+    d2 = np.empty(m, np.float32)
+    c32 = centroids.astype(np.float32)
+    cols = points.cols if idx is None else tuple(col[idx] for col in points.cols)
+
+    def run(start: int, stop: int) -> None:
+        a, b, c = _nearest_two_chunk(
+            cols[0][start:stop], cols[1][start:stop], cols[2][start:stop], c32
+        )
+        labels[start:stop] = a
+        d1[start:stop] = b
+        d2[start:stop] = c
+
+    map_chunks(run, m)
+    radius = max(points.radius, float(np.abs(centroids).max()))
+    near1 = d1.astype(np.float64)
+    near2 = d2.astype(np.float64)
+    err1 = float32_error(near1, radius)
+    err2 = float32_error(np.where(np.isfinite(near2), near2, 0.0), radius)
+    upper = np.sqrt(near1 + err1)
+    lower = np.sqrt(np.maximum(near2 - err2, 0.0))
+    if k > 1:
+        # Where float32 cannot tell the two nearest apart, decide in float64 exactly as a
+        # per-pixel float64 reference would (same formula, same tie rule).
+        ties = np.flatnonzero(near2 - near1 <= err1 + err2)
+        if ties.size:
+            rows = ties if idx is None else idx[ties]
+            dist = exact_sqdist(points.x64[rows], centroids)
+            best = dist.argmin(axis=1)
+            labels[ties] = best
+            ordered = np.sort(dist, axis=1)
+            upper[ties] = np.sqrt(ordered[:, 0])
+            lower[ties] = np.sqrt(ordered[:, 1])
+    return labels, upper, lower

@@ -1,0 +1,180 @@
+"""Initial centroids: greedy k-means++, a weighted random draw, or an explicit array."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+from colorseg_gui.engine.types import INIT_METHODS
+
+F64 = npt.NDArray[np.float64]
+
+# Above this many distinct colours, "k-means++" runs on a coarse histogram (colours grouped
+# into 32 x 32 x 32 RGB cells, each cell a point at the weighted mean of its colours with
+# their total weight) and Lloyd converges there before the exact steps start.  Only the
+# starting centroids come from the coarse data; every Lloyd step yielded runs on all colours,
+# exactly.  The warm start moves centroids close to a minimum, so the exact steps that follow
+# move little, skip most colours through their bounds and stop after fewer iterations.
+COARSE_MIN_COLORS = 65_536
+COARSE_BITS = 5
+WARM_MAX_ITER = 60
+WARM_TOL = 1e-5
+# Fallback when the coarse histogram has too few cells: k-means++ on a weighted sample.
+INIT_BUDGET = 16_000_000
+INIT_MIN_SAMPLE = 65_536
+
+InitSpec = str | npt.ArrayLike
+
+
+def weighted_sample(
+    n_colors: int, weights: F64, size: int, rng: np.random.Generator
+) -> tuple[npt.NDArray[np.intp], F64]:
+    """Draw `size` colours with probability proportional to weight; merge repeats."""
+    cdf = np.cumsum(weights)
+    draws = np.searchsorted(cdf, rng.uniform(0.0, cdf[-1], size=size), side="right")
+    np.minimum(draws, n_colors - 1, out=draws)
+    picked, times = np.unique(draws, return_counts=True)
+    return picked.astype(np.intp), times.astype(np.float64)
+
+
+def _sqdist_to(x: F64, center: F64) -> F64:
+    d = x[:, 0] - center[0]
+    d *= d
+    for c in (1, 2):
+        t = x[:, c] - center[c]
+        t *= t
+        d += t
+    return d
+
+
+def kmeans_plusplus(
+    x: F64,
+    weights: F64,
+    k: int,
+    rng: np.random.Generator,
+    should_stop: Callable[[], bool] | None = None,
+) -> F64 | None:
+    """Greedy k-means++ as scikit-learn does it: 2 + int(ln k) candidates, keep the best.
+
+    `x` holds only colours of positive weight.  Returns None when should_stop() fires.
+    """
+    n = x.shape[0]
+    trials = 2 + int(math.log(k))
+    total = float(weights.sum())
+    centers = np.empty((k, 3), dtype=np.float64)
+    first = int(np.searchsorted(np.cumsum(weights), rng.uniform() * total, side="right"))
+    centers[0] = x[min(first, n - 1)]
+    closest = _sqdist_to(x, centers[0])
+    potential = float(closest @ weights)
+    for c in range(1, k):
+        if should_stop is not None and should_stop():
+            return None
+        if potential <= 0.0:
+            # Every colour already coincides with a centre: any unused colour will do.
+            used = (x[:, None, :] == centers[None, :c, :]).all(axis=2).any(axis=1)
+            centers[c] = x[int(np.flatnonzero(~used)[0])]
+            continue
+        cumulative = np.cumsum(closest * weights)
+        picks = np.searchsorted(cumulative, rng.uniform(size=trials) * cumulative[-1], "right")
+        np.minimum(picks, n - 1, out=picks)
+        best_pot = math.inf
+        best_dist: F64 | None = None
+        best_id = 0
+        for cand in picks:
+            dist = np.minimum(closest, _sqdist_to(x, x[cand]))
+            pot = float(dist @ weights)
+            if pot < best_pot:
+                best_pot, best_dist, best_id = pot, dist, int(cand)
+        assert best_dist is not None
+        centers[c] = x[best_id]
+        closest, potential = best_dist, best_pot
+    return centers
+
+
+def init_centroids(
+    x: F64,
+    weights: F64,
+    k: int,
+    method: InitSpec,
+    rng: np.random.Generator,
+    should_stop: Callable[[], bool] | None = None,
+    colors: npt.NDArray[np.uint8] | None = None,
+) -> F64 | None:
+    """k starting centroids (k x 3 float64, clustering space) for colours `x` of weight > 0.
+
+    `colors` are the same colours in sRGB (for the coarse histogram of large inputs).
+    The caller guarantees k < number of colours.  None means should_stop() fired.
+    """
+    if not isinstance(method, str):
+        return explicit_centroids(method, k)
+    if method not in INIT_METHODS:
+        raise ValueError(f"unknown init {method!r} (expected one of {', '.join(INIT_METHODS)})")
+    n = x.shape[0]
+    if method == "random":
+        chosen = rng.choice(n, size=k, replace=False, p=weights / weights.sum())
+        return np.array(x[np.sort(chosen)], dtype=np.float64)
+    if colors is not None and n > COARSE_MIN_COLORS:
+        cell_x, cell_w = coarse_histogram(colors, x, weights)
+        if cell_x.shape[0] > k:
+            start = kmeans_plusplus(cell_x, cell_w, k, rng, should_stop)
+            if start is None:
+                return None
+            return warm_start(cell_x, cell_w, start, should_stop)
+    trials = 2 + int(math.log(k))
+    sample_size = max(INIT_MIN_SAMPLE, INIT_BUDGET // (k * trials))
+    if n > sample_size:
+        rows, sample_weights = weighted_sample(n, weights, sample_size, rng)
+        if rows.shape[0] > k:
+            return kmeans_plusplus(x[rows], sample_weights, k, rng, should_stop)
+    return kmeans_plusplus(x, weights, k, rng, should_stop)
+
+
+def coarse_histogram(colors: npt.NDArray[np.uint8], x: F64, weights: F64) -> tuple[F64, F64]:
+    """Group colours into 2**COARSE_BITS cells per RGB axis: weighted mean and total weight."""
+    shift = 8 - COARSE_BITS
+    cell = (colors[:, 0] >> shift).astype(np.intp) << (2 * COARSE_BITS)
+    cell |= (colors[:, 1] >> shift).astype(np.intp) << COARSE_BITS
+    cell |= colors[:, 2] >> shift
+    size = 1 << (3 * COARSE_BITS)
+    total = np.bincount(cell, weights, minlength=size)
+    used = np.flatnonzero(total > 0)
+    means = np.stack([np.bincount(cell, weights * x[:, c], size)[used] for c in range(3)], 1)
+    return means / total[used, None], total[used].astype(np.float64)
+
+
+def warm_start(
+    x: F64, weights: F64, centroids: F64, should_stop: Callable[[], bool] | None
+) -> F64 | None:
+    """Lloyd on the coarse histogram until it settles: the centroids exact Lloyd starts from."""
+    from colorseg_gui.engine.assign import Points
+    from colorseg_gui.engine.lloyd import LloydState
+
+    state = LloydState(Points.from_coords(x), weights, np.ones(x.shape[0], np.int64))
+    previous = math.inf
+    for _ in range(WARM_MAX_ITER):
+        if should_stop is not None and should_stop():
+            return None
+        result = state.step(centroids)
+        centroids = result.centroids
+        if result.changed == 0 or previous - result.inertia <= WARM_TOL * previous < math.inf:
+            break
+        previous = result.inertia
+    return centroids
+
+
+def explicit_centroids(init: npt.ArrayLike, k: int) -> F64:
+    """Validate a user-given k x 3 array of centroids in the clustering space."""
+    try:
+        arr = np.array(init, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"init array is not numeric: {exc}") from None
+    if arr.ndim != 2 or arr.shape[1] != 3:
+        raise ValueError(f"init array must be k x 3, got shape {arr.shape}")
+    if arr.shape[0] != k:
+        raise ValueError(f"init array has {arr.shape[0]} rows but k is {k}")
+    if not np.isfinite(arr).all():
+        raise ValueError("init array contains NaN or infinite values")
+    return arr

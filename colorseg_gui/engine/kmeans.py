@@ -1,0 +1,150 @@
+"""Exact k-means on a colour histogram, as a generator of immutable Lloyd steps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import numpy.typing as npt
+
+from colorseg_gui.engine.assign import Points, nearest_two
+from colorseg_gui.engine.colorspace import palette_from_centroids, to_space
+from colorseg_gui.engine.histogram import ColorHistogram
+from colorseg_gui.engine.init import InitSpec, explicit_centroids, init_centroids
+from colorseg_gui.engine.lloyd import LloydState
+from colorseg_gui.engine.types import MAX_K, MIN_K, SPACES, KMeansStep, Space
+
+StopCheck = Callable[[], bool] | None
+
+
+def clamp_k(k: int) -> int:
+    return max(MIN_K, min(MAX_K, int(k)))
+
+
+def _check_options(space: str, max_iter: int, tol: float) -> None:
+    if space not in SPACES:
+        raise ValueError(f"unknown colour space {space!r} (expected 'rgb' or 'lab')")
+    if int(max_iter) < 1:
+        raise ValueError(f"max_iter must be at least 1, got {max_iter}")
+    if not tol >= 0:
+        raise ValueError(f"tol must be >= 0, got {tol}")
+
+
+def _clustering_weights(hist: ColorHistogram) -> npt.NDArray[np.float64]:
+    weights = np.asarray(hist.weights, dtype=np.float64)
+    if hist.n_colors and not (weights > 0).any():
+        # A fully transparent image: cluster its hidden colours by pixel count instead.
+        return hist.counts.astype(np.float64)
+    return weights
+
+
+def iter_kmeans(
+    hist: ColorHistogram,
+    k: int,
+    *,
+    space: Space = "rgb",
+    seed: int | None = 0,
+    init: InitSpec = "k-means++",
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    should_stop: StopCheck = None,
+) -> Iterator[KMeansStep]:
+    """Lloyd's algorithm on the weighted distinct colours: one KMeansStep per iteration.
+
+    Labels, centroids and J equal those of Lloyd on every pixel (colours of equal value
+    always share a cluster).  Stops when no pixel changes cluster ("converged"), when J
+    drops by less than tol relative ("tol"; tol=0 disables), or at max_iter.  When
+    should_stop() returns True the generator ends without a final step.
+    """
+    start = time.perf_counter()
+    _check_options(space, max_iter, tol)
+    k = clamp_k(k)
+    if not isinstance(init, str):
+        explicit_centroids(init, k)
+    if hist.n_colors == 0:
+        raise ValueError("the image has no pixels")
+    weights = _clustering_weights(hist)
+    coords = to_space(hist.colors, space)
+    positive = np.flatnonzero(weights > 0)
+    if k >= positive.shape[0]:
+        yield _exact_step(hist, coords, weights, positive, space, start)
+        return
+
+    rng = np.random.default_rng(seed)
+    centroids = init_centroids(
+        coords[positive], weights[positive], k, init, rng, should_stop, hist.colors[positive]
+    )
+    if centroids is None:
+        return
+    init_time = time.perf_counter() - start
+    state = LloydState(Points.from_coords(coords), weights, hist.counts)
+    previous_j = np.inf
+    for iteration in range(1, int(max_iter) + 1):
+        if should_stop is not None and should_stop():
+            return
+        tick = time.perf_counter()
+        result = state.step(centroids)
+        converged = result.changed == 0
+        reason = "converged" if converged else ""
+        drop = previous_j - result.inertia  # inf on the first step, which never stops on tol
+        if not converged and tol > 0 and iteration > 1 and drop <= tol * previous_j:
+            converged, reason = True, "tol"
+        if not reason and iteration == max_iter:
+            reason = "max_iter"
+        now = time.perf_counter()
+        yield KMeansStep(
+            iteration=iteration,
+            centroids=result.centroids,
+            palette=palette_from_centroids(result.centroids, space),
+            weights=result.weights,
+            labels=result.labels,
+            inertia=result.inertia,
+            changed=result.changed,
+            converged=converged,
+            final=bool(reason),
+            stop_reason=reason,
+            space=space,
+            k=k,
+            elapsed=now - start,
+            timings={"init": init_time, "step": now - tick, "reseeded": float(result.reseeded)},
+        )
+        if reason:
+            return
+        centroids, previous_j = result.centroids, result.inertia
+
+
+def _exact_step(
+    hist: ColorHistogram,
+    coords: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float64],
+    positive: npt.NDArray[np.intp],
+    space: Space,
+    start: float,
+) -> KMeansStep:
+    """k >= distinct colours: every colour is its own cluster and J = 0."""
+    k = int(positive.shape[0])
+    labels = np.zeros(hist.n_colors, dtype=np.uint8)
+    labels[positive] = np.arange(k, dtype=np.uint8)
+    hidden = np.flatnonzero(weights <= 0)
+    if hidden.size:
+        # Fully transparent colours still get a cluster for label maps: the nearest one.
+        nearest, _, _ = nearest_two(Points.from_coords(coords[hidden]), coords[positive])
+        labels[hidden] = nearest
+    elapsed = time.perf_counter() - start
+    return KMeansStep(
+        iteration=1,
+        centroids=coords[positive].copy(),
+        palette=hist.colors[positive].copy(),
+        weights=weights[positive].copy(),
+        labels=labels,
+        inertia=0.0,
+        changed=int(hist.counts.sum()),
+        converged=True,
+        final=True,
+        stop_reason="exact",
+        space=space,
+        k=k,
+        elapsed=elapsed,
+        timings={"init": 0.0, "step": elapsed, "reseeded": 0.0},
+    )

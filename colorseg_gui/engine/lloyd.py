@@ -1,0 +1,237 @@
+"""One exact Lloyd iteration on weighted colours, with Hamerly's bounds to skip most of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from colorseg_gui.engine.assign import (
+    F64,
+    Points,
+    nearest_two,
+    sqdist_to_assigned,
+)
+
+U8 = npt.NDArray[np.uint8]
+# Largest integer a float64 holds exactly: integer sums stay exact below it.
+_EXACT_LIMIT = 2.0**53
+
+
+@dataclass(frozen=True, eq=False)
+class Iteration:
+    """What one assignment + mean update produced (arrays owned by the caller)."""
+
+    labels: U8
+    centroids: F64
+    weights: F64
+    inertia: float
+    changed: int
+    reseeded: int
+
+
+def integer_scale(weights: F64, x64: F64) -> float | None:
+    """A factor that makes every weight and weight*coordinate an exact integer, if one exists.
+
+    Opaque images have integer pixel counts as weights and RGB coordinates are integers,
+    so per-cluster sums can be updated incrementally with no rounding at all.  Alpha weights
+    are sums of a/255, so 255 x weight is an integer.  Lab coordinates are not integers.
+    """
+    if not np.array_equal(x64, np.rint(x64)):
+        return None
+    for scale in (1.0, 255.0):
+        scaled = weights * scale
+        if np.all(np.abs(scaled - np.rint(scaled)) <= 1e-6 * np.maximum(1.0, scaled)):
+            total = float(np.rint(scaled).sum())
+            if total * 3.0 * float(np.abs(x64).max(initial=0.0)) ** 2 < _EXACT_LIMIT:
+                return scale
+    return None
+
+
+class LloydState:
+    """Labels, Hamerly bounds and cluster sums carried from one iteration to the next.
+
+    The bounds are stored lazily, relative to how far the centroids have moved in total:
+    upper = (distance bound to own centroid) - drift[own], lower = (bound to any other) +
+    max_drift, where drift[j] sums the shifts of centroid j so far.  An iteration then
+    costs two table gathers and a few float32 passes for the colours it can skip, instead
+    of rewriting two float64 bounds per colour.  Float32 rounding is covered by `_slack`.
+    """
+
+    def __init__(self, points: Points, weights: F64, counts: npt.NDArray[np.int64]):
+        self.points = points
+        self.counts = counts
+        self.scale = integer_scale(weights, points.x64)
+        # Exact mode keeps integer-valued weights so the running sums never round.
+        self.w = np.rint(weights * self.scale) if self.scale is not None else weights
+        self.labels: U8 | None = None
+        self.previous: U8 | None = None  # the labels handed out last step (never mutated)
+        n = points.n
+        self.upper = np.empty(n, np.float32)
+        self.lower = np.empty(n, np.float32)
+        self.drift = np.zeros(0)
+        self.max_drift = 0.0
+        self.sums = np.zeros((0, 3))
+        self.wsum = np.zeros(0)
+        self.sqsum = np.zeros(0)
+
+    def _slack(self) -> float:
+        # Several float32 roundings of values up to radius + drift, with a wide margin.
+        top = self.points.radius + float(self.drift.max(initial=0.0)) + self.max_drift
+        return 1e-5 * top + 1e-9
+
+    def _set_bounds(self, rows: npt.NDArray[np.intp] | slice, upper: F64, lower: F64) -> None:
+        assert self.labels is not None
+        self.upper[rows] = upper - self.drift[self.labels[rows]]
+        self.lower[rows] = lower + self.max_drift
+
+    # -- cluster statistics ------------------------------------------------------------
+    def _stats(self, rows: npt.NDArray[np.intp] | slice, labels: U8, k: int) -> tuple[F64, ...]:
+        x = self.points.x64[rows]
+        w = self.w[rows]
+        sums = np.stack([np.bincount(labels, w * x[:, c], minlength=k) for c in range(3)], 1)
+        sq = np.einsum("ij,ij->i", x, x)
+        wsum = np.bincount(labels, w, minlength=k).astype(np.float64)
+        sqsum = np.bincount(labels, w * sq, minlength=k).astype(np.float64)
+        return sums.astype(np.float64), wsum, sqsum
+
+    def _full_stats(self, k: int) -> None:
+        assert self.labels is not None
+        self.sums, self.wsum, self.sqsum = self._stats(slice(None), self.labels, k)
+
+    def _move(self, rows: npt.NDArray[np.intp], old: U8, new: U8, k: int) -> None:
+        """Move colours between clusters; exact-mode sums change by exact integers."""
+        if rows.size == 0:
+            return
+        if self.scale is None:
+            return  # recomputed in full after the assignment
+        s_old, w_old, q_old = self._stats(rows, old, k)
+        s_new, w_new, q_new = self._stats(rows, new, k)
+        self.sums += s_new - s_old
+        self.wsum += w_new - w_old
+        self.sqsum += q_new - q_old
+
+    # -- one iteration -------------------------------------------------------------------
+    def step(self, centroids: F64) -> Iteration:
+        k = centroids.shape[0]
+        if self.labels is None:
+            labels, upper, lower = nearest_two(self.points, centroids)
+            self.labels = labels
+            self.drift = np.zeros(k)
+            self._set_bounds(slice(None), upper, lower)
+            changed = int(self.counts.sum())
+            self._full_stats(k)
+        else:
+            changed = self._reassign(centroids)
+            if self.scale is None:
+                self._full_stats(k)
+        inertia = self._inertia(centroids)
+        reseeded = self._reseed_empty(centroids)
+        if reseeded and self.previous is not None:
+            changed = int(self.counts[self.labels != self.previous].sum())
+        new_centroids = self.sums / self.wsum[:, None]
+        self._shift_bounds(centroids, new_centroids)
+        weights = self.wsum / self.scale if self.scale is not None else self.wsum.copy()
+        self.previous = self.labels.copy()
+        return Iteration(
+            labels=self.previous,
+            centroids=new_centroids,
+            weights=weights,
+            inertia=inertia,
+            changed=changed,
+            reseeded=reseeded,
+        )
+
+    def _reassign(self, centroids: F64) -> int:
+        labels = self.labels
+        assert labels is not None
+        k = centroids.shape[0]
+        # Hamerly: a colour keeps its centroid when its distance to it is below the distance
+        # to any other centroid, or below half the gap to the nearest other centroid.
+        if k > 1:
+            gaps = np.sqrt(((centroids[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2))
+            np.fill_diagonal(gaps, np.inf)
+            half = gaps.min(axis=1) / 2.0
+        else:
+            half = np.full(1, np.inf)
+        slack = np.float32(self._slack())
+        # Skip when upper + drift[a] + slack < lower - max_drift (no other centroid is
+        # closer) or upper + slack < half[a] - drift[a] (Hamerly's centroid-gap test).
+        to_lower = (self.drift + self.max_drift).astype(np.float32)
+        to_half = (half - self.drift).astype(np.float32)
+        test = np.take(to_lower, labels)
+        test += self.upper
+        test += slack
+        fails = test >= self.lower
+        np.take(to_half, labels, out=test)
+        test -= self.upper
+        fails &= test <= slack
+        rows = np.flatnonzero(fails)
+        if rows.size == 0:
+            return 0
+        # Tighten the upper bound with the exact distance before paying for all k.
+        exact = np.sqrt(sqdist_to_assigned(self.points.x64[rows], centroids, labels[rows]))
+        own = labels[rows]
+        others = self.lower[rows].astype(np.float64) - self.max_drift
+        bound = np.maximum(others, half[own]) - float(slack)
+        self.upper[rows] = exact - self.drift[own]
+        rows = rows[exact >= bound]
+        if rows.size == 0:
+            return 0
+        new, up, low = nearest_two(self.points, centroids, rows)
+        old = labels[rows]
+        labels[rows] = new
+        self._set_bounds(rows, up, low)
+        moved = new != old
+        rows = rows[moved]
+        self._move(rows, old[moved], new[moved], k)
+        return int(self.counts[rows].sum())
+
+    def _inertia(self, centroids: F64) -> float:
+        # J = sum_j Q_j - 2 c_j.S_j + W_j |c_j|^2, from the sums of the new assignment.
+        cross = np.einsum("ij,ij->i", centroids, self.sums)
+        norms = np.einsum("ij,ij->i", centroids, centroids)
+        total = float(np.sum(self.sqsum - 2.0 * cross + self.wsum * norms))
+        if self.scale is not None:
+            total /= self.scale
+        return max(total, 0.0)
+
+    def _reseed_empty(self, centroids: F64) -> int:
+        """Give every empty cluster the colour farthest from its centroid; return pixels moved."""
+        empty = np.flatnonzero(self.wsum <= 0)
+        if empty.size == 0:
+            return 0
+        labels = self.labels
+        assert labels is not None
+        k = centroids.shape[0]
+        positive = self.w > 0
+        dist = sqdist_to_assigned(self.points.x64, centroids, labels)
+        dist[~positive] = -np.inf
+        members = np.bincount(labels[positive], minlength=k)
+        moved = 0
+        for cluster in empty:
+            # Never empty another cluster: only take from clusters with two or more colours.
+            candidates = np.where(members[labels] >= 2, dist, -np.inf)
+            row = int(np.argmax(candidates))
+            old = labels[row]
+            members[old] -= 1
+            members[cluster] += 1
+            dist[row] = -np.inf
+            rows = np.array([row], dtype=np.intp)
+            if self.scale is not None:
+                self._move(rows, labels[rows], np.array([cluster], np.uint8), k)
+            labels[row] = cluster
+            # Its bounds no longer describe it: force a full check next time.
+            self.upper[row] = np.inf
+            self.lower[row] = -np.inf
+            moved += int(self.counts[row])
+        if self.scale is None:
+            self._full_stats(k)
+        return moved
+
+    def _shift_bounds(self, old: F64, new: F64) -> None:
+        """Keep the bounds valid for the new centroids (triangle inequality), lazily."""
+        shift = np.sqrt(((new - old) ** 2).sum(axis=1))
+        self.drift += shift
+        self.max_drift += float(shift.max())
