@@ -1,0 +1,275 @@
+"""The `colorseg` batch command: segment images by exact k-means colour clustering."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from colorseg_gui import __version__
+from colorseg_gui.batch import Options, Targets, process
+from colorseg_gui.engine.load_errors import ImageLoadError
+from colorseg_gui.engine.loading import DEFAULT_MAX_PIXELS
+from colorseg_gui.engine.palette_files import PALETTE_FORMATS, PALETTE_ORDERS
+from colorseg_gui.engine.types import INIT_METHODS, MAX_K, MIN_K, SPACES, KMeansStep
+from colorseg_gui.engine.writers import ExportError, default_output_name
+
+PROG = "colorseg"
+OUTPUT_FORMATS = {"png": ".png", "jpg": ".jpg", "webp": ".webp", "tiff": ".tiff"}
+
+DESCRIPTION = """\
+Segment images by k-means clustering of their pixel colours: every pixel is replaced by
+the mean colour of its cluster. The clustering is exact (Lloyd's algorithm on the distinct
+colours, weighted by pixel count); transparent pixels weigh nothing and stay transparent."""
+
+EPILOG = """\
+output names: without -o, each result is written as <input stem>_cluster<K>.<format>
+beside its input, or in OUTDIR with -d. An input file is never overwritten. With several
+inputs, --palette and --labels may contain {stem} (the input's name without extension);
+otherwise _<stem> is added before the extension. Cluster numbers in the label map, the masks
+and the palette follow the palette order (--order).
+
+label map: an 8-bit greyscale PNG whose pixel value is the cluster number (0..K-1).
+masks: one 1-bit PNG per cluster, white where the cluster is, named <stem>_mask<N>.png.
+palette files (by extension): """ + ", ".join(
+    f"{ext} {what}" for ext, what in PALETTE_FORMATS.items()) + """.
+
+--json prints one JSON object per input on stdout: input, output, width, height, k, space,
+seed, iterations, converged, inertia (J), mse_rgb (mean squared RGB distance between input
+and output), seconds {load, histogram, kmeans, render, write, total} and palette
+[{hex, rgb, fraction, pixels}]; a failed input prints {input, error}.
+
+exit status: 0 every input done, 1 at least one input failed, 2 usage error."""
+
+
+def _int_in(lo: int, hi: int | None, what: str) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") \
+                from None
+        if value < lo or (hi is not None and value > hi):
+            bound = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+            raise argparse.ArgumentTypeError(f"{what} must be {bound}, got {value}")
+        return value
+
+    return parse
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"tolerance must be a number, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"tolerance must be >= 0, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path,
+                   help="image files (PNG, JPEG, WebP, AVIF, GIF, BMP, TIFF, ICO, TGA, PPM...)")
+    p.add_argument("-k", "--k", dest="k", required=True, type=_int_in(MIN_K, MAX_K, "k"),
+                   metavar="K", help=f"number of colours, {MIN_K}..{MAX_K} (required)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
+                       help="output file, for a single input; its extension picks the format "
+                            "(default: <stem>_cluster<K>.png beside the input)")
+    where.add_argument("-d", "--outdir", type=Path, metavar="OUTDIR",
+                       help="folder for the results of every input, created if missing "
+                            "(default: beside each input)")
+    p.add_argument("--format", choices=sorted(OUTPUT_FORMATS), default="png",
+                   help="image format of default-named outputs (default: png)")
+    p.add_argument("--quality", type=_int_in(1, 100, "quality"), default=92, metavar="Q",
+                   help="JPEG quality 1..100 (default: 92); JPEG has no alpha, so transparent "
+                        "areas are composited on white")
+    p.add_argument("--space", choices=SPACES, default="rgb",
+                   help="colour space of the clustering: rgb (sRGB values, the classic "
+                        "objective) or lab (CIELAB, perceptual) (default: rgb)")
+    p.add_argument("--seed", type=_int_in(0, None, "seed"), default=0, metavar="N",
+                   help="random seed of the initialisation; same seed, same result (default: 0)")
+    p.add_argument("--max-iter", type=_int_in(1, None, "max-iter"), default=300, metavar="N",
+                   help="maximum number of Lloyd iterations (default: 300)")
+    p.add_argument("--tol", type=_tolerance, default=1e-4, metavar="T",
+                   help="stop when the objective J improves by less than this fraction in "
+                        "one iteration; 0 runs until no pixel changes cluster (default: 1e-4)")
+    p.add_argument("--init", choices=INIT_METHODS, default="k-means++",
+                   help="initialisation (default: k-means++)")
+    p.add_argument("--indexed", action="store_true",
+                   help="write a palette PNG holding exactly the K colours (transparency via "
+                        "tRNS) instead of a true-colour image (default: off)")
+    p.add_argument("--palette", type=str, metavar="FILE",
+                   help="also write the palette; the extension picks the format: "
+                        + " ".join(PALETTE_FORMATS) + " (default: none)")
+    p.add_argument("--order", choices=PALETTE_ORDERS, default="share",
+                   help="palette order: share (largest pixel share first) or lightness "
+                        "(dark to light, CIELAB L*) (default: share)")
+    p.add_argument("--masks", type=str, metavar="DIR",
+                   help="also write one mask PNG per cluster into DIR (default: none)")
+    p.add_argument("--labels", type=str, metavar="FILE",
+                   help="also write the label map, an 8-bit PNG of cluster numbers "
+                        "(default: none)")
+    p.add_argument("--max-pixels", type=_int_in(0, None, "max-pixels"),
+                   default=DEFAULT_MAX_PIXELS, metavar="N",
+                   help="refuse images with more pixels, checked before decoding; 0 means "
+                        f"no limit (default: {DEFAULT_MAX_PIXELS})")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object per input on stdout (default: a summary line)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing but errors (default: summary lines, and progress on "
+                        "stderr when it is a terminal)")
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return p
+
+
+def _per_input(spec: str | None, source: Path, several: bool) -> Path | None:
+    """--palette/--labels/--masks value for one input ({stem} or an added _<stem>)."""
+    if spec is None:
+        return None
+    if "{stem}" in spec:
+        return Path(spec.replace("{stem}", source.stem))
+    path = Path(spec)
+    return path.with_name(f"{path.stem}_{source.stem}{path.suffix}") if several else path
+
+
+class _Progress:
+    """One self-overwriting status line on a terminal's stderr."""
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self.stream, self.name, self.width = stream, name, 0
+
+    def __call__(self, step: KMeansStep) -> None:
+        line = (f"{self.name}: iteration {step.iteration}, J = {step.inertia:.6g}, "
+                f"{step.changed} px changed")
+        self.stream.write("\r" + line.ljust(self.width))
+        self.width = len(line)
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    if args.output is not None and len(args.inputs) > 1:
+        parser.error("-o/--output takes a single input; use -d OUTDIR for several")
+    if args.output is not None:
+        ext = args.output.suffix.lower()
+        if ext not in (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"):
+            parser.error(f"-o {args.output}: unknown image type {ext or '(none)'}; "
+                         "use .png, .jpg, .webp or .tiff")
+        if args.indexed and ext != ".png":
+            parser.error("--indexed writes a PNG: give -o a .png name")
+    if args.indexed and args.output is None and args.format != "png":
+        parser.error("--indexed writes a PNG: use --format png")
+    if args.palette is not None and Path(args.palette).suffix.lower() not in PALETTE_FORMATS:
+        parser.error(f"--palette {args.palette}: unknown palette type; use one of "
+                     + ", ".join(PALETTE_FORMATS))
+    return OUTPUT_FORMATS[args.format]
+
+
+def _targets(args: argparse.Namespace, source: Path, ext: str,
+             protected: frozenset[Path]) -> Targets:
+    several = len(args.inputs) > 1
+    if args.output is not None:
+        image = args.output
+    elif args.outdir is not None:
+        image = args.outdir / default_output_name(source, args.k, ext).name
+    else:
+        image = default_output_name(source, args.k, ext)
+    masks = _per_input(args.masks, source, False) if args.masks else None
+    return Targets(image=image, palette=_per_input(args.palette, source, several),
+                   masks=masks, labels=_per_input(args.labels, source, several),
+                   protected=protected)
+
+
+def _summary(record: dict[str, Any]) -> str:
+    state = "converged" if record["converged"] else record["stop_reason"]
+    n = record["iterations"]
+    return (f"{record['input']} -> {record['output']}: k={record['k']}, "
+            f"{n} iteration{'s' if n != 1 else ''} ({state}), mse_rgb {record['mse_rgb']:.2f}, "
+            f"{record['seconds']['total']:.2f} s")
+
+
+def run(args: argparse.Namespace, ext: str, out: TextIO, err: TextIO) -> int:
+    options = Options(k=args.k, space=args.space, seed=args.seed, init=args.init,
+                      max_iter=args.max_iter, tol=args.tol, indexed=args.indexed,
+                      quality=args.quality, order=args.order,
+                      max_pixels=args.max_pixels or None)
+    protected = frozenset(p.resolve() for p in args.inputs)
+    show_progress = not args.quiet and err.isatty()
+    failures = 0
+    written: dict[Path, Path] = {}
+    if args.outdir is not None:
+        try:
+            args.outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            err.write(f"{PROG}: error: cannot create {args.outdir}: {exc.strerror or exc}\n")
+            return 1
+    for source in args.inputs:
+        targets = _targets(args, source, ext, protected)
+        progress = _Progress(err, str(source)) if show_progress else None
+        try:
+            earlier = written.get(targets.image.resolve())
+            if earlier is not None:
+                raise ExportError(targets.image, f"already written for {earlier}; "
+                                  "give the inputs different names or folders")
+            record = process(source, targets, options, progress)
+            written[targets.image.resolve()] = source
+        except (ImageLoadError, ExportError) as exc:
+            message = (exc.reason if isinstance(exc, ImageLoadError)
+                       else f"cannot write {exc.path}: {exc.reason}")
+            record = {"input": str(source), "error": message}
+        except Exception as exc:  # a bug must not stop the batch nor show a traceback
+            if os.environ.get("COLORSEG_DEBUG"):
+                traceback.print_exc(file=err)
+            record = {"input": str(source),
+                      "error": f"internal error ({type(exc).__name__}: {exc})".replace("\n", " ")}
+        finally:
+            if progress is not None:
+                progress.clear()
+        if "error" in record:
+            failures += 1
+            err.write(f"{PROG}: error: {source}: {record['error']}\n")
+        elif not args.quiet and not args.json:
+            out.write(_summary(record) + "\n")
+            for note in record["notes"]:
+                err.write(f"{PROG}: note: {source}: {note}\n")
+        if args.json:
+            out.write(json.dumps(record) + "\n")
+        out.flush()
+    return 1 if failures else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `colorseg`; returns the exit status (0 done, 1 failures, 2 usage)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        ext = _check_args(parser, args)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help/--version
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return run(args, ext, sys.stdout, sys.stderr)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\n{PROG}: interrupted\n")
+        return 130
+    except BrokenPipeError:  # e.g. `colorseg ... --json | head -1`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
