@@ -169,7 +169,9 @@ class SegmentationController(QObject):
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.done.connect(thread.quit)
-        thread.finished.connect(worker.deleteLater)
+        # No deleteLater here: both objects are owned by their Python wrappers, which the
+        # controller keeps until the thread has finished. A deleteLater as well would let
+        # Qt (at thread exit) and Python (dropping the wrapper) both delete the worker.
         thread.finished.connect(self._on_thread_finished)
         worker.loaded.connect(self._on_loaded)
         worker.prepared.connect(self._on_prepared)
@@ -193,9 +195,9 @@ class SegmentationController(QObject):
     def _on_thread_finished(self) -> None:
         thread = self.sender()
         if isinstance(thread, QThread):
-            self._runs.pop(thread, None)
+            thread.wait()  # finished was emitted just before run() returns: let it return
+            self._runs.pop(thread, None)  # last references: worker and thread are freed
             _LIVE_THREADS.discard(thread)
-            thread.deleteLater()
         if not any(w.job.generation == self._generation for w in self._runs.values()):
             self._set_busy(False)
 

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._outcome: RunOutcome | None = None
         self._labels: np.ndarray | None = None  # per-colour labels of what the view shows
         self._painted_generation = 0
+        self._ignored = 0  # files dropped together with the one being opened
 
         self.view = ImageView()
         self.setCentralWidget(self.view)
@@ -146,12 +147,7 @@ class MainWindow(QMainWindow):
         if not paths:
             return None
         gen = self.open_path(paths[0])
-        if len(paths) > 1:
-            self.statusBar().showMessage(
-                f"Opening {paths[0].name}; {len(paths) - 1} more file(s) ignored "
-                "(one image at a time)",
-                8000,
-            )
+        self._ignored = len(paths) - 1
         return gen
 
     def open_sample(self) -> int | None:
@@ -265,6 +261,10 @@ class MainWindow(QMainWindow):
             self.settings.add_recent(str(picture.path))
             self.settings.last_folder = str(picture.path.parent)
         notes = "; ".join(picture.notes)
+        if self._ignored:
+            notes = "; ".join(filter(None, [notes, f"{self._ignored} more file(s) not opened: "
+                                            "one image at a time"]))
+            self._ignored = 0
         self.statusBar().showMessage(
             f"Opened {picture.name}" + (f" ({notes})" if notes else ""), 8000
         )

@@ -114,8 +114,8 @@ class OptionsPanel(QWidget):
 
         self.stop_combo = QComboBox()
         self.stop_combo.setObjectName("stopCombo")
-        for value, label in STOP_CHOICES:
-            self.stop_combo.addItem(label, value)
+        for tol, text in STOP_CHOICES:
+            self.stop_combo.addItem(text, tol)
         self.stop_combo.setToolTip(
             "When the run ends: once J (the clustering error) improves by less than 0.01 % "
             "per iteration, or only when no pixel changes cluster any more (exact Lloyd "

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from colorseg_gui.engine import (
     ColorHistogram,
@@ -181,6 +181,11 @@ class SegmentationWorker(QObject):
             log.exception("segmentation run failed")
             self.failed.emit(self.job.generation, f"{type(exc).__name__}: {exc}")
         finally:
+            # Hand the worker back to the GUI thread, where the controller frees it once
+            # this thread has finished.
+            app = QCoreApplication.instance()
+            if app is not None:
+                self.moveToThread(app.thread())
             self.done.emit()
 
     def _run(self) -> None:

@@ -1,0 +1,97 @@
+"""GUI test set-up: isolated settings, a window fixture, and no thread may outlive its test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QSettings
+
+from colorseg_gui.gui import controller as controller_module
+
+# The offscreen platform warns about a window feature it lacks; nothing to do with us.
+_OFFSCREEN_NOISE = "This plugin does not support"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_ignore(_OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test gets its own QSettings folder: never the user's, never another test's."""
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_threads() -> Iterator[None]:
+    """Fail a test that leaves a worker thread running (checked after qtbot closed widgets)."""
+    yield
+    running = controller_module.live_threads()
+    for thread in running:  # clean up so the next tests are not affected
+        thread.requestInterruption()
+        thread.quit()
+        thread.wait(30_000)
+    if running:
+        names = ", ".join(thread.objectName() for thread in running)
+        pytest.fail(f"test left {len(running)} worker thread(s) running: {names}")
+
+
+@pytest.fixture
+def window(qtbot):  # type: ignore[no-untyped-def]
+    from colorseg_gui.gui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)  # closed at teardown: closeEvent joins the workers
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def photo(tmp_path: Path, shared_images: Path) -> Path:
+    """A real photo copied to a scratch folder (saving writes beside it)."""
+    target = tmp_path / "kodim23.png"
+    shutil.copy(shared_images / "photo_kodim23.png", target)
+    return target
+
+
+@pytest.fixture
+def small_photo(tmp_path: Path, shared_images: Path) -> Path:
+    target = tmp_path / "hopper.jpg"
+    shutil.copy(shared_images / "photo_hopper_128.jpg", target)
+    return target
+
+
+def make_gradient(path: Path, width: int = 320, height: int = 200) -> Path:
+    """A smooth two-axis gradient with noise: many distinct colours, slow to converge."""
+    rng = np.random.default_rng(7)
+    y, x = np.mgrid[0:height, 0:width]
+    rgb = np.stack(
+        [255 * x / width, 255 * y / height, 255 * (x + y) / (width + height)], axis=-1
+    )
+    rgb = np.clip(rgb + rng.normal(0, 6, rgb.shape), 0, 255).astype(np.uint8)
+    Image.fromarray(rgb).save(path)
+    return path
+
+
+@pytest.fixture
+def open_and_wait(qtbot, window):  # type: ignore[no-untyped-def]
+    """Open a file through the window's loading path and return the final RunOutcome."""
+
+    def run(path: Path, timeout: int = 60_000):  # type: ignore[no-untyped-def]
+        with qtbot.waitSignal(window.result_ready, timeout=timeout) as blocker:
+            window.open_path(path)
+        return blocker.args[0]
+
+    return run

@@ -1,0 +1,136 @@
+"""Live refinement, restarts, stop, and the generation rule: never paint an older request."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import make_gradient
+
+from colorseg_gui.gui.options_panel import RunOptions
+from colorseg_gui.gui.palette_view import hex_color
+
+
+def _strict(window, k: int) -> None:  # type: ignore[no-untyped-def]
+    """Exact Lloyd convergence (no pixel changes cluster): many iterations on a gradient."""
+    window.options_panel.set_options(RunOptions(k=k, tol=0.0, max_iter=300))
+
+
+def test_preview_refines_live_and_palette_matches_the_result(qtbot, window, tmp_path):
+    path = make_gradient(tmp_path / "gradient.png", 480, 320)
+    _strict(window, 12)
+    shown: list[int] = []
+    window.preview_shown.connect(shown.append)
+    with qtbot.waitSignal(window.result_ready, timeout=120_000) as blocker:
+        window.open_path(path)
+    outcome = blocker.args[0]
+    result = outcome.result
+    assert result.stop_reason == "converged" and result.iterations >= 10
+    exact_steps = [i for i in shown if i > 0]
+    assert len(exact_steps) >= 3, shown
+    assert exact_steps == sorted(exact_steps)  # newest always wins, never an older step
+    order = np.argsort(-result.weights, kind="stable")
+    expected = [(int(c), hex_color(result.palette[c])) for c in order]
+    assert window.palette_view.entries() == expected
+    assert window.view.has_result()
+    # The full-resolution result is what the view holds once the run ends.
+    assert outcome.image.shape == (320, 480, 3)
+    palette_rows = {hex_color(c) for c in outcome.image.reshape(-1, 3)}
+    assert palette_rows <= {hex for _, hex in expected}
+
+
+def test_changing_k_mid_run_ends_with_the_new_k_and_never_paints_stale(qtbot, window, tmp_path):
+    path = make_gradient(tmp_path / "gradient.png", 480, 320)
+    _strict(window, 24)
+    controller = window.controller
+    painted: list[tuple[int, int]] = []  # (generation, k) of everything painted
+    controller.preview_ready.connect(lambda gen, f: painted.append((gen, int(f.step.k))))
+    controller.result_ready.connect(lambda gen, o: painted.append((gen, int(o.k))))
+    with qtbot.waitSignal(window.preview_shown, timeout=60_000,
+                          check_params_cb=lambda i: i >= 1):
+        window.open_path(path)
+    first_gen = controller.generation
+    assert controller.cache is not None  # histogram cached: the restart will not re-decode
+    with qtbot.assertNotEmitted(controller.image_loaded), \
+            qtbot.waitSignal(window.result_ready, timeout=120_000) as blocker:
+        window.options_panel.k_spin.setValue(5)  # debounced, then restarts
+    assert blocker.args[0].k == 5
+    new_gen = controller.generation
+    assert new_gen > first_gen
+    seen_new = False
+    for gen, k in painted:
+        if gen == new_gen:
+            seen_new = True
+            assert k == 5
+        else:
+            assert not seen_new, "an older generation was painted after the new one"
+    assert len(window.palette_view.entries()) == 5
+    assert window.options_panel.k_slider.value() == 5
+
+
+def test_stale_signals_are_dropped(qtbot, window, small_photo):
+    with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
+        window.open_path(small_photo)
+    outcome = blocker.args[0]
+    controller = window.controller
+    stale = controller.generation - 1
+    with qtbot.assertNotEmitted(controller.preview_ready, wait=100), \
+            qtbot.assertNotEmitted(controller.result_ready, wait=100):
+        controller._on_step_ready(stale, object())
+        controller._on_finished(stale, outcome)
+
+
+def test_slider_is_debounced_to_one_run(qtbot, window, small_photo):
+    with qtbot.waitSignal(window.result_ready, timeout=60_000):
+        window.open_path(small_photo)
+    runs: list[int] = []
+    window.controller.busy_changed.connect(lambda busy: runs.append(busy))
+    requests: list[object] = []
+    window.options_panel.options_changed.connect(requests.append)
+    slider = window.findChild(type(window.options_panel.k_slider), "kSlider")
+    for value in range(3, 12):
+        slider.setValue(value)
+    with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
+        pass
+    assert len(requests) == 1 and requests[0].k == 11
+    assert blocker.args[0].k == 11
+    assert window.findChild(type(window.options_panel.k_spin), "kSpinBox").value() == 11
+
+
+def test_spin_box_reaches_beyond_the_slider(qtbot, window, small_photo):
+    slider, spin = window.options_panel.k_slider, window.options_panel.k_spin
+    assert (slider.minimum(), slider.maximum()) == (2, 64)
+    assert (spin.minimum(), spin.maximum()) == (1, 256)
+    with qtbot.waitSignal(window.result_ready, timeout=60_000):
+        window.open_path(small_photo)
+    with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
+        spin.setValue(100)
+    assert blocker.args[0].k == 100 and slider.value() == 64
+
+
+def test_stop_keeps_the_current_step(qtbot, window, tmp_path):
+    path = make_gradient(tmp_path / "gradient.png", 480, 320)
+    _strict(window, 32)
+    window.options_panel.set_options(RunOptions(k=32, tol=0.0, max_iter=10_000))
+    shown: list[int] = []
+    window.preview_shown.connect(shown.append)
+    with qtbot.waitSignal(window.preview_shown, timeout=60_000,
+                          check_params_cb=lambda i: i >= 2):
+        window.open_path(path)
+    with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
+        window.commands.stop.trigger()
+    outcome = blocker.args[0]
+    assert outcome.stopped and outcome.result.stop_reason == "stopped"
+    assert outcome.result.iterations >= max(shown)
+    assert window.status.state.text() == "Stopped"
+    assert window.commands.save.isEnabled()
+
+
+def test_options_restart_from_cache_with_new_space_and_seed(qtbot, window, small_photo):
+    with qtbot.waitSignal(window.result_ready, timeout=60_000):
+        window.open_path(small_photo)
+    with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
+        window.options_panel.space_combo.setCurrentIndex(
+            window.options_panel.space_combo.findData("lab"))
+    assert blocker.args[0].result.space == "lab"
+    with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
+        window.options_panel.new_seed_button.click()
+    assert blocker.args[0].result.seed == window.options_panel.seed_spin.value()

@@ -1,0 +1,84 @@
+"""Save, Save As, palette and mask export write the files a user expects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from PySide6.QtGui import QGuiApplication
+
+from colorseg_gui.gui import export, files
+
+
+def test_save_writes_stem_cluster_k_beside_the_image(qtbot, window, photo, open_and_wait,
+                                                    monkeypatch):
+    outcome = open_and_wait(photo)
+    window.commands.save.trigger()
+    target = photo.with_name(f"kodim23_cluster{outcome.k}.png")
+    assert target.is_file()
+    with Image.open(target) as saved:
+        assert np.array_equal(np.asarray(saved.convert("RGB")), outcome.image)
+    # A second save asks before replacing; answering no leaves the file alone.
+    asked: list[Path] = []
+    monkeypatch.setattr(files, "confirm_overwrite", lambda parent, p: asked.append(p) or False)
+    before = target.stat().st_mtime_ns
+    target.write_bytes(b"keep me")
+    window.commands.save.trigger()
+    assert asked == [target] and target.read_bytes() == b"keep me"
+    assert before  # the first save happened
+
+
+def test_save_as_indexed_png_and_jpeg(qtbot, window, photo, open_and_wait, monkeypatch, tmp_path):
+    outcome = open_and_wait(photo)
+    answers = iter([
+        (tmp_path / "indexed", export.INDEXED_FILTER),
+        (tmp_path / "photo.jpg", "JPEG image (*.jpg *.jpeg)"),
+    ])
+    monkeypatch.setattr(files, "ask_save_path", lambda *args: next(answers))
+    window.commands.save_as.trigger()
+    with Image.open(tmp_path / "indexed.png") as indexed:
+        assert indexed.mode == "P"
+        colours = {tuple(c) for c in np.asarray(indexed.convert("RGB")).reshape(-1, 3)}
+    assert colours == {tuple(c) for c in outcome.palette[np.unique(outcome.result.labels)]}
+    window.commands.save_as.trigger()
+    with Image.open(tmp_path / "photo.jpg") as jpeg:
+        assert jpeg.format == "JPEG" and jpeg.size == (768, 512)
+
+
+def test_export_palette_and_masks(qtbot, window, photo, open_and_wait, monkeypatch, tmp_path):
+    outcome = open_and_wait(photo)
+    monkeypatch.setattr(files, "ask_save_path",
+                        lambda *args: (tmp_path / "colours.json", "JSON"))
+    window.commands.export_palette.trigger()
+    document = json.loads((tmp_path / "colours.json").read_text())
+    exported = [entry["hex"].lower() for entry in document["colors"]]
+    shown = [hex_value for _, hex_value in window.palette_view.entries()]
+    assert exported == shown  # same colours, same order (largest share first)
+    masks_dir = tmp_path / "masks"
+    monkeypatch.setattr(files, "ask_folder", lambda *args: masks_dir)
+    window.commands.export_masks.trigger()
+    written = sorted(masks_dir.glob("*.png"))
+    assert len(written) == outcome.k
+    total = np.zeros((512, 768), dtype=int)
+    for mask_file in written:
+        with Image.open(mask_file) as mask:
+            total += np.asarray(mask.convert("L")) > 0
+    assert (total == 1).all()  # the masks partition the image
+
+
+def test_copy_result_puts_the_full_image_on_the_clipboard(qtbot, window, photo, open_and_wait):
+    outcome = open_and_wait(photo)
+    window.view.setFocus()
+    window.commands.copy_result.trigger()
+    image = QGuiApplication.clipboard().image()
+    assert (image.width(), image.height()) == (768, 512)
+    assert image.pixelColor(10, 10).name() == "#%02x%02x%02x" % tuple(outcome.image[10, 10])
+
+
+def test_save_actions_are_disabled_without_a_result(window):
+    for action in (window.commands.save, window.commands.save_as,
+                   window.commands.export_palette, window.commands.export_masks,
+                   window.commands.copy_result):
+        assert not action.isEnabled()
