@@ -217,9 +217,11 @@ def run(args: argparse.Namespace, ext: str, out: TextIO, err: TextIO) -> int:
         except OSError as exc:
             err.write(f"{PROG}: error: cannot create {args.outdir}: {exc.strerror or exc}\n")
             return 1
-    for source in args.inputs:
+    total = len(args.inputs)
+    for number, source in enumerate(args.inputs, start=1):
         targets = _targets(args, source, ext, protected)
-        progress = _Progress(err, str(source)) if show_progress else None
+        label = f"[{number}/{total}] {source}" if total > 1 else str(source)
+        progress = _Progress(err, label) if show_progress else None
         try:
             earlier = written.get(targets.image.resolve())
             if earlier is not None:

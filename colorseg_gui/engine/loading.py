@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,8 +188,11 @@ def load_image(
     file_path = Path(path)
     guess = file_path.suffix.lstrip(".").upper()  # Pillow may fail before naming the format
     try:
-        if file_path.is_dir():
+        mode = file_path.stat().st_mode
+        if stat.S_ISDIR(mode):
             raise ImageLoadError(file_path, "is a folder, not an image file")
+        if not stat.S_ISREG(mode):  # a FIFO would block open(), a device never ends
+            raise ImageLoadError(file_path, "not a regular file")
         with open(file_path, "rb") as fh:
             head = fh.read(64)
             if not head:

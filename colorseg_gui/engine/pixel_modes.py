@@ -68,8 +68,12 @@ def _to_srgb(colour: Image.Image, icc: bytes | None, notes: list[str]) -> Image.
             if "srgb" in description.lower() and colour.mode == "RGB":
                 return colour  # already sRGB: a transform would only add rounding noise
             target = ImageCms.createProfile("sRGB")
+            # Relative colorimetric with black-point compensation, as Photoshop and most
+            # viewers display: SWOP 0/100/100/0 becomes (237, 28, 36).
             transform = ImageCms.buildTransform(
-                source, target, colour.mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+                source, target, colour.mode, "RGB",
+                renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
             )
             converted = ImageCms.applyTransform(colour, transform)
             if converted is not None:

@@ -297,3 +297,25 @@ def test_installed_script(tmp_path: Path) -> None:
     usage = subprocess.run([script, str(src)], capture_output=True, text=True, timeout=60,
                            check=False)
     assert usage.returncode == 2 and "-k" in usage.stderr
+
+
+def test_batch_over_every_shared_image(
+    shared_images: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole odd-and-broken set in one run: bad files reported, the rest written."""
+    inputs = sorted(p for p in shared_images.iterdir() if p.name != "MANIFEST.tsv")
+    outdir = tmp_path / "out"
+    code = main([str(p) for p in inputs] + ["-k", "3", "-d", str(outdir), "--json",
+                                            "--max-iter", "20"])
+    assert code == 1
+    captured = capsys.readouterr()
+    records = _json_lines(captured.out)
+    assert [r["input"] for r in records] == [str(p) for p in inputs]
+    failed = [r for r in records if "error" in r]
+    done = [r for r in records if "error" not in r]
+    assert len(failed) == len(captured.err.splitlines()) == 12
+    assert "Traceback" not in captured.err
+    assert sorted(p.name for p in outdir.iterdir()) == sorted(
+        f"{Path(r['input']).stem}_cluster3.png" for r in done)
+    for record in done:
+        assert len(np.unique(_codes(_read(Path(record["output"]))))) <= 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -301,14 +302,23 @@ def test_supported_extensions() -> None:
 
 def test_spike_file_keeps_memory_low(shared_images: Path) -> None:
     """A 284-byte BLP makes a bare Pillow allocate 660 MiB; loading it must stay small."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (pytest).
     code = (
-        "import resource, sys\n"
+        "import re, sys\n"
         "from colorseg_gui.engine.loading import load_image, ImageLoadError\n"
         "try:\n    load_image(sys.argv[1])\nexcept ImageLoadError as e:\n    print(e)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(int(re.search(r'VmHWM:\\s+(\\d+)', status)[1]) // 1024)\n"
     )
     target = shared_images / "blp_660MiB_spike.blp"
     out = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True,
                          text=True, check=True, timeout=120).stdout.splitlines()
     assert out[0] == "blp_660MiB_spike.blp: format not supported (BLP)"
     assert int(out[1]) < 200, f"peak RSS {out[1]} MiB"
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    with pytest.raises(ImageLoadError, match=r"pipe\.png: not a regular file"):
+        load_image(fifo)
