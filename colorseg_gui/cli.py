@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,8 +37,9 @@ and the palette follow the palette order (--order).
 
 label map: an 8-bit greyscale PNG whose pixel value is the cluster number (0..K-1).
 masks: one 1-bit PNG per cluster, white where the cluster is, named <stem>_mask<N>.png.
-palette files (by extension): """ + ", ".join(
-    f"{ext} {what}" for ext, what in PALETTE_FORMATS.items()) + """.
+palette files (by extension): """ + textwrap.fill(
+    ", ".join(f"{ext} {what}" for ext, what in PALETTE_FORMATS.items()) + ".", width=90,
+    initial_indent=" " * 30).lstrip() + """
 
 --json prints one JSON object per input on stdout: input, output, width, height, k, space,
 seed, iterations, converged, inertia (J), mse_rgb (mean squared RGB distance between input
@@ -79,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path,
                    help="image files (PNG, JPEG, WebP, AVIF, GIF, BMP, TIFF, ICO, TGA, PPM...)")
-    p.add_argument("-k", "--k", dest="k", required=True, type=_int_in(MIN_K, MAX_K, "k"),
-                   metavar="K", help=f"number of colours, {MIN_K}..{MAX_K} (required)")
+    p.add_argument("-k", dest="k", required=True, type=_int_in(MIN_K, MAX_K, "k"),
+                   metavar="K", help=f"number of colours, {MIN_K}..{MAX_K}; an image with fewer "
+                                     "distinct colours keeps them all exactly (required)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
                        help="output file, for a single input; its extension picks the format "
@@ -101,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-iter", type=_int_in(1, None, "max-iter"), default=300, metavar="N",
                    help="maximum number of Lloyd iterations (default: 300)")
     p.add_argument("--tol", type=_tolerance, default=1e-4, metavar="T",
-                   help="stop when the objective J improves by less than this fraction in "
-                        "one iteration; 0 runs until no pixel changes cluster (default: 1e-4)")
+                   help="also stop when an iteration lowers the objective J by less than this "
+                        "fraction of J; 0 runs until no pixel changes cluster (default: 1e-4)")
     p.add_argument("--init", choices=INIT_METHODS, default="k-means++",
                    help="initialisation (default: k-means++)")
     p.add_argument("--indexed", action="store_true",
