@@ -20,7 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from colorseg_gui.gui import compare
-from colorseg_gui.gui.qimage import ArrayImage, array_to_qimage
+from colorseg_gui.gui.qimage import ArrayImage, screen_to_qimage, to_screen
 
 ZOOM_STEP = 1.25
 MIN_SCALE = 1 / 64
@@ -121,7 +121,7 @@ class ImageView(QWidget):
             shade = self.palette().color(QPalette.ColorRole.Window)
             rgba = np.zeros((*dim.shape, 4), dtype=np.uint8)
             rgba[dim] = (shade.red(), shade.green(), shade.blue(), 190)
-            self._overlay = array_to_qimage(rgba)
+            self._overlay = screen_to_qimage(to_screen(rgba), opaque=False)
         self.update()
 
     def has_image(self) -> bool:

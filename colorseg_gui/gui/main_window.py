@@ -26,7 +26,7 @@ from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
 from colorseg_gui.gui.palette_view import PaletteView
-from colorseg_gui.gui.qimage import ArrayImage, array_to_qimage
+from colorseg_gui.gui.qimage import ArrayImage, array_to_qimage, screen_to_qimage
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusFields
 from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
@@ -252,8 +252,10 @@ class MainWindow(QMainWindow):
         self._loaded, self._outcome, self._labels = loaded, None, None
         picture = loaded.picture
         size = QSize(picture.width, picture.height)
-        full = ArrayImage(loaded.full) if loaded.full is not loaded.display else None
-        self.view.set_original(array_to_qimage(loaded.display), full, size)
+        bigger = loaded.full.shape[:2] != loaded.display.shape[:2]
+        full = ArrayImage(loaded.full) if bigger else None
+        opaque = picture.alpha is None
+        self.view.set_original(screen_to_qimage(loaded.screen, opaque=opaque), full, size)
         self.palette_view.clear_palette()
         self.status.show_image(loaded)
         self.setWindowTitle(f"{picture.name} — {APP_NAME}")
@@ -262,8 +264,11 @@ class MainWindow(QMainWindow):
             self.settings.last_folder = str(picture.path.parent)
         notes = "; ".join(picture.notes)
         if self._ignored:
-            notes = "; ".join(filter(None, [notes, f"{self._ignored} more file(s) not opened: "
-                                            "one image at a time"]))
+            notes = "; ".join(
+                filter(
+                    None, [notes, f"{self._ignored} more file(s) not opened: one image at a time"]
+                )
+            )
             self._ignored = 0
         self.statusBar().showMessage(
             f"Opened {picture.name}" + (f" ({notes})" if notes else ""), 8000
@@ -275,7 +280,7 @@ class MainWindow(QMainWindow):
         if gen < self._painted_generation:
             return  # never paint an older request over a newer one
         self._painted_generation = gen
-        self.view.set_result(array_to_qimage(frame.image), None)
+        self.view.set_result(screen_to_qimage(frame.image, opaque=frame.opaque), None)
         self._labels = None if frame.sampled else frame.step.labels
         self.palette_view.set_palette(frame.step.palette, frame.step.weights)
         self._refresh_highlight()
@@ -292,13 +297,11 @@ class MainWindow(QMainWindow):
             return
         self._painted_generation = gen
         self._outcome = outcome
-        full = ArrayImage(outcome.image)
-        small = (
-            array_to_qimage(outcome.preview)
-            if outcome.preview.shape != outcome.image.shape
-            else None
-        )
-        self.view.set_result(small or full, full if small is not None else None)
+        opaque = outcome.result.histogram.alpha is None
+        small = screen_to_qimage(outcome.preview, opaque=opaque)
+        # Full resolution only where the preview is smaller: zooming in stays exact.
+        bigger = outcome.preview.shape[:2] != outcome.image.shape[:2]
+        self.view.set_result(small, ArrayImage(outcome.image) if bigger else None)
         self._labels = outcome.result.step.labels
         self.palette_view.set_palette(outcome.palette, outcome.weights)
         self._refresh_highlight()

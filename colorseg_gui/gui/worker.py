@@ -28,13 +28,14 @@ from colorseg_gui.engine.kmeans import iter_kmeans
 from colorseg_gui.engine.loading import ImageLoadError, Picture, load_image
 from colorseg_gui.engine.segment import SegmentResult
 from colorseg_gui.gui.options_panel import RunOptions
+from colorseg_gui.gui.qimage import to_screen
 
 log = logging.getLogger(__name__)
 
 DISPLAY_MAX = 2048  # long side of the screen-sized copy of the original
 PREVIEW_MAX = 1600  # long side of the live previews rendered at every step
-SAMPLE_MAX = 900  # long side of the sample clustered for the very first preview
-SAMPLE_BUDGET = 0.06  # seconds of Lloyd iterations spent on that sample
+SAMPLE_MAX = 640  # long side of the sample clustered for the very first preview
+SAMPLE_BUDGET = 0.04  # seconds of Lloyd iterations spent on that sample
 FRAME_INTERVAL = 1 / 30  # the worker renders at most this often; the GUI throttles too
 
 
@@ -45,6 +46,7 @@ class LoadedImage:
     picture: Picture
     display: npt.NDArray[np.uint8]  # screen-sized copy, HxWx3 or x4
     full: npt.NDArray[np.uint8]  # full size, HxWx3 or x4 (alpha kept)
+    screen: npt.NDArray[np.uint8]  # `display` in QImage's 32-bit layout (qimage.to_screen)
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,10 +63,11 @@ class PreviewFrame:
     """One intermediate step, rendered at preview size."""
 
     step: KMeansStep
-    image: npt.NDArray[np.uint8]
+    image: npt.NDArray[np.uint8]  # preview in QImage's 32-bit layout (qimage.to_screen)
     mse: float
     pixel_weight: float = 1.0  # total pixel weight, to show J per pixel
     sampled: bool = False  # clustered on a downscaled sample, before the exact run
+    opaque: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,7 +76,7 @@ class RunOutcome:
 
     result: SegmentResult
     image: npt.NDArray[np.uint8]  # full size, HxWx3 or x4
-    preview: npt.NDArray[np.uint8]  # the same at preview size
+    preview: npt.NDArray[np.uint8]  # the same at preview size, qimage.to_screen layout
     mse: float
     options: RunOptions
     stopped: bool
@@ -199,7 +202,7 @@ class SegmentationWorker(QObject):
         display: npt.NDArray[np.uint8] | None = None
         if picture is not None and job.announce:
             display, full = _display_copy(picture)
-            self.loaded.emit(gen, LoadedImage(picture, display, full))
+            self.loaded.emit(gen, LoadedImage(picture, display, full, to_screen(display)))
         if self._cancelled():
             return
         if cache is None:
@@ -225,9 +228,13 @@ class SegmentationWorker(QObject):
         rgb = np.ascontiguousarray(sample[..., :3])
         alpha = np.ascontiguousarray(sample[..., 3]) if has_alpha else None
         hist = build_histogram(rgb, alpha)
-        deadline = time.perf_counter() + SAMPLE_BUDGET
         opts = self.job.options
         last: KMeansStep | None = None
+        deadline = [float("inf")]  # starts once the first step is in: init always completes
+
+        def sample_done() -> bool:
+            return self._should_stop() or time.perf_counter() > deadline[0]
+
         for step in iter_kmeans(
             hist,
             opts.k,
@@ -236,8 +243,10 @@ class SegmentationWorker(QObject):
             init=opts.init,
             max_iter=opts.max_iter,
             tol=opts.tol,
-            should_stop=lambda: self._should_stop() or time.perf_counter() > deadline,
+            should_stop=sample_done,
         ):
+            if last is None:
+                deadline[0] = time.perf_counter() + SAMPLE_BUDGET
             last = step
         if last is not None and not self._should_stop():
             image = render_segmented(hist, last.palette, last.labels)
@@ -245,10 +254,11 @@ class SegmentationWorker(QObject):
                 self.job.generation,
                 PreviewFrame(
                     dataclasses.replace(last, iteration=0),
-                    image,
+                    to_screen(image),
                     mse_rgb(hist, last.palette, last.labels),
                     hist.total_weight,
                     sampled=True,
+                    opaque=not has_alpha,
                 ),
             )
 
@@ -274,9 +284,10 @@ class SegmentationWorker(QObject):
                 last_emit = now
                 frame = PreviewFrame(
                     step,
-                    cache.preview.render(step.palette, step.labels),
+                    to_screen(cache.preview.render(step.palette, step.labels)),
                     mse_rgb(hist, step.palette, step.labels),
                     hist.total_weight,
+                    opaque=hist.alpha is None,
                 )
                 self.step_ready.emit(gen, frame)
         if last is None or self._cancelled():
@@ -289,7 +300,7 @@ class SegmentationWorker(QObject):
         outcome = RunOutcome(
             result=result,
             image=image,
-            preview=cache.preview.render(last.palette, last.labels),
+            preview=to_screen(cache.preview.render(last.palette, last.labels)),
             mse=mse_rgb(hist, last.palette, last.labels),
             options=opts,
             stopped=stopped,

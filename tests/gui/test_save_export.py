@@ -74,7 +74,8 @@ def test_copy_result_puts_the_full_image_on_the_clipboard(qtbot, window, photo, 
     window.commands.copy_result.trigger()
     image = QGuiApplication.clipboard().image()
     assert (image.width(), image.height()) == (768, 512)
-    assert image.pixelColor(10, 10).name() == "#%02x%02x%02x" % tuple(outcome.image[10, 10])
+    r, g, b = (int(v) for v in outcome.image[10, 10])
+    assert image.pixelColor(10, 10).name() == f"#{r:02x}{g:02x}{b:02x}"
 
 
 def test_save_actions_are_disabled_without_a_result(window):
