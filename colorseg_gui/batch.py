@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from colorseg_gui.engine.histogram import build_histogram
 from colorseg_gui.engine.kmeans import iter_kmeans
 from colorseg_gui.engine.loading import load_image
-from colorseg_gui.engine.palette_files import palette_entries, palette_order, write_palette
+from colorseg_gui.engine.palette_files import palette_entries, reorder_clusters, write_palette
 from colorseg_gui.engine.render import mse_rgb, render_label_map, render_segmented
 from colorseg_gui.engine.types import KMeansStep, Space
 from colorseg_gui.engine.writers import (
@@ -61,20 +60,6 @@ def _guard(path: Path, protected: frozenset[Path]) -> Path:
     return path
 
 
-def _reorder(step: KMeansStep, order: str) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64],
-                                                  npt.NDArray[np.uint8]]:
-    """Palette, weights and per-colour labels renumbered into the palette order.
-
-    Every output (palette file, JSON, label map, masks, indexed PNG) then uses the same
-    cluster numbers: 0 is the first colour of the palette file.
-    """
-    perm = palette_order(step.palette, step.weights, order)
-    rank = np.empty_like(perm)
-    rank[perm] = np.arange(len(perm))
-    labels = rank[np.asarray(step.labels, dtype=np.intp)].astype(np.uint8)
-    return step.palette[perm], np.asarray(step.weights)[perm], labels
-
-
 def process(
     source: Path, targets: Targets, options: Options, progress: Progress | None = None
 ) -> dict[str, Any]:
@@ -102,7 +87,9 @@ def process(
     if last is None:  # cannot happen without should_stop; keeps the type checker honest
         raise RuntimeError("clustering produced no result")
     lap("kmeans")
-    palette, weights, labels = _reorder(last, options.order)
+    # Every output then numbers clusters alike: 0 is the first colour of the palette file.
+    palette, weights, labels = reorder_clusters(last.palette, last.weights, last.labels,
+                                                options.order)
     counts = np.bincount(labels, weights=hist.counts, minlength=len(palette)).astype(np.int64)
     error = mse_rgb(hist, palette, labels)
     segmented = render_segmented(hist, palette, labels)

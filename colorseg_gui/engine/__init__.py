@@ -21,6 +21,7 @@ from colorseg_gui.engine.palette_files import (
     PALETTE_FORMATS,
     palette_entries,
     palette_order,
+    reorder_clusters,
     write_palette,
 )
 from colorseg_gui.engine.render import (
@@ -78,6 +79,7 @@ __all__ = [
     "render_label_map",
     "render_masks",
     "render_segmented",
+    "reorder_clusters",
     "save_image",
     "save_indexed_png",
     "save_label_map",

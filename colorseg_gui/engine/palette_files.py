@@ -19,6 +19,7 @@ __all__ = [
     "PALETTE_ORDERS",
     "palette_entries",
     "palette_order",
+    "reorder_clusters",
     "write_palette",
 ]
 
@@ -51,6 +52,23 @@ def palette_order(
         lightness = srgb_to_lab(pal)[:, 0]
         return np.lexsort((-w, np.round(lightness, 6)))
     raise ValueError(f"unknown palette order {by!r}; use one of {PALETTE_ORDERS}")
+
+
+def reorder_clusters(
+    palette: npt.ArrayLike, weights: npt.ArrayLike, labels: npt.ArrayLike, by: str = "share"
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], npt.NDArray[np.uint8]]:
+    """Renumber clusters into palette order: (palette, weights, labels) with cluster 0 first.
+
+    ``labels`` may be per pixel or per histogram entry. Exporting the renumbered result makes
+    mask N, label-map value N and the Nth colour of a palette file the same cluster.
+    """
+    pal = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
+    w = np.asarray(weights, dtype=np.float64).reshape(-1)
+    perm = palette_order(pal, w, by)
+    rank = np.empty_like(perm)
+    rank[perm] = np.arange(len(perm))
+    new_labels = rank[np.asarray(labels, dtype=np.intp)].astype(np.uint8)
+    return pal[perm], w[perm], new_labels
 
 
 def _hex(rgb: npt.NDArray[np.uint8]) -> str:

@@ -15,6 +15,7 @@ from colorseg_gui.engine.palette_files import (
     PALETTE_FORMATS,
     palette_entries,
     palette_order,
+    reorder_clusters,
     write_palette,
 )
 from colorseg_gui.engine.writers import ExportError
@@ -139,3 +140,13 @@ def test_format_from_argument_and_errors(tmp_path: Path) -> None:
 def test_all_transparent_weights_give_zero_fractions(tmp_path: Path) -> None:
     entries = palette_entries(PALETTE, np.zeros(4), np.array([1, 2, 3, 4]))
     assert all(e["fraction"] == 0.0 for e in entries)
+
+
+def test_reorder_clusters_renumbers_labels_consistently() -> None:
+    labels = np.array([[0, 1, 2], [3, 1, 1]])
+    palette, weights, renumbered = reorder_clusters(PALETTE, WEIGHTS, labels)
+    np.testing.assert_array_equal(palette, PALETTE[BY_SHARE])
+    np.testing.assert_array_equal(weights, WEIGHTS[BY_SHARE])
+    # The same pixels keep the same colour, and cluster 0 is the largest share.
+    np.testing.assert_array_equal(palette[renumbered], PALETTE[labels])
+    assert renumbered[0, 1] == 0 and renumbered.dtype == np.uint8
