@@ -25,33 +25,56 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 @dataclass(frozen=True, eq=False)
 class Points:
-    """Colours in the clustering space, as float64 rows and as float32 columns for speed."""
+    """Colours in the clustering space: float32 columns for speed, float64 rows on demand.
 
-    x64: F64  # N x 3, the exact coordinates every float64 reference would use
-    cols: tuple[F32, F32, F32]  # the same coordinates as three contiguous float32 columns
+    RGB coordinates are the uint8 colours themselves, kept as such (a float64 copy of a
+    12 M colour histogram would cost 300 MB); Lab coordinates are stored in float64.
+    """
+
+    cols: tuple[F32, F32, F32]  # the coordinates as three contiguous float32 columns
     radius: float  # max |coordinate|, scales the float32 error bound
+    integral: bool  # every coordinate is an integer (RGB)
+    x64: F64 | None = None  # N x 3 float64 coordinates, when they are not the colours
+    u8: npt.NDArray[np.uint8] | None = None  # N x 3 colours, when they are the coordinates
 
     @classmethod
     def from_coords(cls, x64: F64) -> Points:
         x64 = np.ascontiguousarray(x64, dtype=np.float64)
         cols = tuple(np.ascontiguousarray(x64[:, c], dtype=np.float32) for c in range(3))
         radius = float(np.abs(x64).max()) if x64.size else 0.0
-        return cls(x64=x64, cols=cols, radius=radius)  # type: ignore[arg-type]
+        integral = bool(np.array_equal(x64, np.rint(x64)))
+        return cls(cols=cols, radius=radius, integral=integral, x64=x64)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_colors(cls, colors: npt.NDArray[np.uint8]) -> Points:
+        cols = tuple(colors[:, c].astype(np.float32) for c in range(3))
+        radius = float(colors.max()) if colors.size else 0.0
+        return cls(cols=cols, radius=radius, integral=True, u8=colors)  # type: ignore[arg-type]
 
     @property
     def n(self) -> int:
-        return int(self.x64.shape[0])
+        return int(self.cols[0].shape[0])
+
+    def rows(self, which: npt.NDArray[np.intp] | slice = slice(None)) -> F64:
+        """Float64 coordinates of some rows (a fresh array or a read-only view)."""
+        if self.u8 is not None:
+            return self.u8[which].astype(np.float64)
+        assert self.x64 is not None
+        return self.x64[which]
 
 
-def float32_error(d: F64 | F32, radius: float) -> F64:
+def float32_error(d: F32, radius: float) -> F32:
     """Upper bound on |float32 squared distance - exact squared distance|.
 
     Coordinates and centroids rounded to float32 move each difference by at most
     2u*R, which moves a squared distance by 4u*R*sum|diff| <= 4u*R*sqrt(3d); the squares and
     the two additions add 5u*d.  Doubled for safety; the float64 re-check makes it exact.
     """
-    d = np.asarray(d, dtype=np.float64)
-    return _U32 * (16.0 * radius * np.sqrt(d) + 12.0 * d + 1e-3 * radius * radius + 1e-6)
+    err = np.sqrt(d)
+    err *= np.float32(16.0 * radius * _U32)
+    err += np.float32(12.0 * _U32) * d
+    err += np.float32(_U32 * (1e-3 * radius * radius + 1e-6))
+    return err
 
 
 def _nearest_two_chunk(
@@ -112,7 +135,7 @@ def sqdist_to_assigned(x64: F64, centroids: F64, labels: npt.NDArray[np.uint8]) 
 
 def nearest_two(
     points: Points, centroids: F64, idx: IDX | None = None
-) -> tuple[npt.NDArray[np.uint8], F64, F64]:
+) -> tuple[npt.NDArray[np.uint8], F32, F32]:
     """Nearest centroid of each point (or of points[idx]) and bounds for Hamerly's test.
 
     Returns labels equal to a float64 argmin (lowest index on ties), an upper bound on the
@@ -136,19 +159,23 @@ def nearest_two(
 
     map_chunks(run, m)
     radius = max(points.radius, float(np.abs(centroids).max()))
-    near1 = d1.astype(np.float64)
-    near2 = d2.astype(np.float64)
-    err1 = float32_error(near1, radius)
-    err2 = float32_error(np.where(np.isfinite(near2), near2, 0.0), radius)
-    upper = np.sqrt(near1 + err1)
-    lower = np.sqrt(np.maximum(near2 - err2, 0.0))
+    # Bounds in float32: their own rounding (1e-7 relative) is far inside the slack that
+    # Hamerly's test keeps, and a 12 M colour histogram halves its memory traffic.
+    err1 = float32_error(d1, radius)
+    err2 = float32_error(d2 if k > 1 else np.zeros_like(d2), radius)
+    upper = np.sqrt(d1 + err1)
+    lower = d2 - err2
+    np.maximum(lower, 0, out=lower)
+    np.sqrt(lower, out=lower)
     if k > 1:
         # Where float32 cannot tell the two nearest apart, decide in float64 exactly as a
         # per-pixel float64 reference would (same formula, same tie rule).
-        ties = np.flatnonzero(near2 - near1 <= err1 + err2)
+        err1 += err2
+        d2 -= d1
+        ties = np.flatnonzero(d2 <= err1)
         if ties.size:
             rows = ties if idx is None else idx[ties]
-            dist = exact_sqdist(points.x64[rows], centroids)
+            dist = exact_sqdist(points.rows(rows), centroids)
             best = dist.argmin(axis=1)
             labels[ties] = best
             ordered = np.sort(dist, axis=1)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from colorseg_gui.engine.assign import Points
 from colorseg_gui.engine.types import INIT_METHODS
 
 F64 = npt.NDArray[np.float64]
@@ -95,7 +96,7 @@ def kmeans_plusplus(
 
 
 def init_centroids(
-    x: F64,
+    points: Points,
     weights: F64,
     k: int,
     method: InitSpec,
@@ -103,21 +104,22 @@ def init_centroids(
     should_stop: Callable[[], bool] | None = None,
     colors: npt.NDArray[np.uint8] | None = None,
 ) -> F64 | None:
-    """k starting centroids (k x 3 float64, clustering space) for colours `x` of weight > 0.
+    """k starting centroids (k x 3 float64, clustering space) for colours of weight > 0.
 
-    `colors` are the same colours in sRGB (for the coarse histogram of large inputs).
-    The caller guarantees k < number of colours.  None means should_stop() fired.
+    `points` and `weights` hold only colours of positive weight; `colors` are the same
+    colours in sRGB (for the coarse histogram of large inputs).  The caller guarantees
+    k < number of colours.  None means should_stop() fired.
     """
     if not isinstance(method, str):
         return explicit_centroids(method, k)
     if method not in INIT_METHODS:
         raise ValueError(f"unknown init {method!r} (expected one of {', '.join(INIT_METHODS)})")
-    n = x.shape[0]
+    n = points.n
     if method == "random":
         chosen = rng.choice(n, size=k, replace=False, p=weights / weights.sum())
-        return np.array(x[np.sort(chosen)], dtype=np.float64)
+        return np.array(points.rows(np.sort(chosen)), dtype=np.float64)
     if colors is not None and n > COARSE_MIN_COLORS:
-        cell_x, cell_w = coarse_histogram(colors, x, weights)
+        cell_x, cell_w = coarse_histogram(colors, points, weights)
         if cell_x.shape[0] > k:
             start = kmeans_plusplus(cell_x, cell_w, k, rng, should_stop)
             if start is None:
@@ -128,11 +130,13 @@ def init_centroids(
     if n > sample_size:
         rows, sample_weights = weighted_sample(n, weights, sample_size, rng)
         if rows.shape[0] > k:
-            return kmeans_plusplus(x[rows], sample_weights, k, rng, should_stop)
-    return kmeans_plusplus(x, weights, k, rng, should_stop)
+            return kmeans_plusplus(points.rows(rows), sample_weights, k, rng, should_stop)
+    return kmeans_plusplus(np.array(points.rows()), weights, k, rng, should_stop)
 
 
-def coarse_histogram(colors: npt.NDArray[np.uint8], x: F64, weights: F64) -> tuple[F64, F64]:
+def coarse_histogram(
+    colors: npt.NDArray[np.uint8], points: Points, weights: F64
+) -> tuple[F64, F64]:
     """Group colours into 2**COARSE_BITS cells per RGB axis: weighted mean and total weight."""
     shift = 8 - COARSE_BITS
     cell = (colors[:, 0] >> shift).astype(np.intp) << (2 * COARSE_BITS)
@@ -141,7 +145,10 @@ def coarse_histogram(colors: npt.NDArray[np.uint8], x: F64, weights: F64) -> tup
     size = 1 << (3 * COARSE_BITS)
     total = np.bincount(cell, weights, minlength=size)
     used = np.flatnonzero(total > 0)
-    means = np.stack([np.bincount(cell, weights * x[:, c], size)[used] for c in range(3)], 1)
+    # float32 coordinates are plenty for a starting point (and exact for RGB).
+    means = np.stack(
+        [np.bincount(cell, weights * points.cols[c], size)[used] for c in range(3)], axis=1
+    )
     return means / total[used, None], total[used].astype(np.float64)
 
 
@@ -149,8 +156,7 @@ def warm_start(
     x: F64, weights: F64, centroids: F64, should_stop: Callable[[], bool] | None
 ) -> F64 | None:
     """Lloyd on the coarse histogram until it settles: the centroids exact Lloyd starts from."""
-    from colorseg_gui.engine.assign import Points
-    from colorseg_gui.engine.lloyd import LloydState
+    from colorseg_gui.engine.lloyd import LloydState  # lloyd imports nothing from here
 
     state = LloydState(Points.from_coords(x), weights, np.ones(x.shape[0], np.int64))
     previous = math.inf

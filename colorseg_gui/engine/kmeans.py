@@ -65,20 +65,23 @@ def iter_kmeans(
     if hist.n_colors == 0:
         raise ValueError("the image has no pixels")
     weights = _clustering_weights(hist)
-    coords = to_space(hist.colors, space)
     positive = np.flatnonzero(weights > 0)
     if k >= positive.shape[0]:
-        yield _exact_step(hist, coords, weights, positive, space, start)
+        yield _exact_step(hist, to_space(hist.colors, space), weights, positive, space, start)
         return
 
+    points = _points(hist.colors, space)
+    if positive.shape[0] == hist.n_colors:
+        pos_points, pos_weights, pos_colors = points, weights, hist.colors
+    else:
+        pos_colors = hist.colors[positive]
+        pos_points, pos_weights = _points(pos_colors, space), weights[positive]
     rng = np.random.default_rng(seed)
-    centroids = init_centroids(
-        coords[positive], weights[positive], k, init, rng, should_stop, hist.colors[positive]
-    )
+    centroids = init_centroids(pos_points, pos_weights, k, init, rng, should_stop, pos_colors)
     if centroids is None:
         return
     init_time = time.perf_counter() - start
-    state = LloydState(Points.from_coords(coords), weights, hist.counts)
+    state = LloydState(points, weights, hist.counts)
     previous_j = np.inf
     for iteration in range(1, int(max_iter) + 1):
         if should_stop is not None and should_stop():
@@ -112,6 +115,12 @@ def iter_kmeans(
         if reason:
             return
         centroids, previous_j = result.centroids, result.inertia
+
+
+def _points(colors: npt.NDArray[np.uint8], space: Space) -> Points:
+    if space == "rgb":
+        return Points.from_colors(colors)
+    return Points.from_coords(to_space(colors, space))
 
 
 def _exact_step(

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from colorseg_gui.engine.assign import (
+    F32,
     F64,
     Points,
     nearest_two,
@@ -31,20 +32,23 @@ class Iteration:
     reseeded: int
 
 
-def integer_scale(weights: F64, x64: F64) -> float | None:
+def integer_scale(weights: F64, points: Points) -> float | None:
     """A factor that makes every weight and weight*coordinate an exact integer, if one exists.
 
     Opaque images have integer pixel counts as weights and RGB coordinates are integers,
     so per-cluster sums can be updated incrementally with no rounding at all.  Alpha weights
     are sums of a/255, so 255 x weight is an integer.  Lab coordinates are not integers.
     """
-    if not np.array_equal(x64, np.rint(x64)):
+    if not points.integral:
         return None
+    integers = np.array_equal(weights, np.rint(weights))  # the common case, checked cheaply
+    if integers and float(weights.sum()) * 3.0 * points.radius**2 < _EXACT_LIMIT:
+        return 1.0
     for scale in (1.0, 255.0):
         scaled = weights * scale
         if np.all(np.abs(scaled - np.rint(scaled)) <= 1e-6 * np.maximum(1.0, scaled)):
             total = float(np.rint(scaled).sum())
-            if total * 3.0 * float(np.abs(x64).max(initial=0.0)) ** 2 < _EXACT_LIMIT:
+            if total * 3.0 * points.radius**2 < _EXACT_LIMIT:
                 return scale
     return None
 
@@ -62,9 +66,11 @@ class LloydState:
     def __init__(self, points: Points, weights: F64, counts: npt.NDArray[np.int64]):
         self.points = points
         self.counts = counts
-        self.scale = integer_scale(weights, points.x64)
+        self.scale = integer_scale(weights, points)
         # Exact mode keeps integer-valued weights so the running sums never round.
-        self.w = np.rint(weights * self.scale) if self.scale is not None else weights
+        self.w = weights
+        if self.scale is not None and self.scale != 1.0:
+            self.w = np.rint(weights * self.scale)
         self.labels: U8 | None = None
         self.previous: U8 | None = None  # the labels handed out last step (never mutated)
         n = points.n
@@ -81,17 +87,25 @@ class LloydState:
         top = self.points.radius + float(self.drift.max(initial=0.0)) + self.max_drift
         return 1e-5 * top + 1e-9
 
-    def _set_bounds(self, rows: npt.NDArray[np.intp] | slice, upper: F64, lower: F64) -> None:
+    def _set_bounds(self, rows: npt.NDArray[np.intp] | slice, upper: F32, lower: F32) -> None:
         assert self.labels is not None
         self.upper[rows] = upper - self.drift[self.labels[rows]]
         self.lower[rows] = lower + self.max_drift
 
     # -- cluster statistics ------------------------------------------------------------
     def _stats(self, rows: npt.NDArray[np.intp] | slice, labels: U8, k: int) -> tuple[F64, ...]:
-        x = self.points.x64[rows]
         w = self.w[rows]
-        sums = np.stack([np.bincount(labels, w * x[:, c], minlength=k) for c in range(3)], 1)
-        sq = np.einsum("ij,ij->i", x, x)
+        if self.points.u8 is not None:
+            # Integer RGB: float32 holds the coordinates and their squared norms exactly.
+            cols = [col[rows] for col in self.points.cols]
+            sq = cols[0] * cols[0]
+            sq += cols[1] * cols[1]
+            sq += cols[2] * cols[2]
+            sums = np.stack([np.bincount(labels, w * col, minlength=k) for col in cols], 1)
+        else:
+            x = self.points.rows(rows)
+            sums = np.stack([np.bincount(labels, w * x[:, c], minlength=k) for c in range(3)], 1)
+            sq = np.einsum("ij,ij->i", x, x)
         wsum = np.bincount(labels, w, minlength=k).astype(np.float64)
         sqsum = np.bincount(labels, w * sq, minlength=k).astype(np.float64)
         return sums.astype(np.float64), wsum, sqsum
@@ -171,7 +185,7 @@ class LloydState:
         if rows.size == 0:
             return 0
         # Tighten the upper bound with the exact distance before paying for all k.
-        exact = np.sqrt(sqdist_to_assigned(self.points.x64[rows], centroids, labels[rows]))
+        exact = np.sqrt(sqdist_to_assigned(self.points.rows(rows), centroids, labels[rows]))
         own = labels[rows]
         others = self.lower[rows].astype(np.float64) - self.max_drift
         bound = np.maximum(others, half[own]) - float(slack)
@@ -206,7 +220,7 @@ class LloydState:
         assert labels is not None
         k = centroids.shape[0]
         positive = self.w > 0
-        dist = sqdist_to_assigned(self.points.x64, centroids, labels)
+        dist = sqdist_to_assigned(self.points.rows(), centroids, labels)
         dist[~positive] = -np.inf
         members = np.bincount(labels[positive], minlength=k)
         moved = 0

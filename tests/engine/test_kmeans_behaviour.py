@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from colorseg_gui.engine import build_histogram, iter_kmeans, render_segmented
+from colorseg_gui.engine.assign import Points
 from colorseg_gui.engine.init import COARSE_MIN_COLORS, init_centroids
 
 
@@ -140,7 +141,7 @@ def test_should_stop_interrupts_a_long_init() -> None:
         calls.append(1)
         return True
 
-    result = init_centroids(x, np.ones(5000), 64, "k-means++", rng, should_stop=stop)
+    result = init_centroids(Points.from_coords(x), np.ones(5000), 64, "k-means++", rng, stop)
     assert result is None and len(calls) == 1
 
 
