@@ -114,7 +114,7 @@ def _segment_sample(scratch: Path) -> str:
         raise SelfTestError(f"{saved.name} holds colours that are not in the result's palette")
     return (
         f"{sample.name} {original.width}x{original.height}, k={K}: {len(colors)} colours "
-        f"after {outcome.result.iterations} iterations ({outcome.result.stop_reason}) "
+        f"after {outcome.result.iterations} iteration(s) ({outcome.result.stop_reason}) "
         f"in {seconds:.2f} s, saved and re-read"
     )
 
