@@ -86,6 +86,30 @@ def _to_srgb(colour: Image.Image, icc: bytes | None, notes: list[str]) -> Image.
     return colour if colour.mode == "RGB" else colour.convert("RGB")
 
 
+_DIRECT_BYTES = 64 << 20
+_STRIP_BYTES = 4 << 20
+
+
+def image_to_array(im: Image.Image) -> npt.NDArray[np.uint8]:
+    """8-bit Pillow image -> numpy; big images strip by strip.
+
+    np.asarray(im) goes through im.tobytes(), whose chunks and their join coexist: two
+    copies at the peak (84 MiB over the decoded image for 15 MP RGB; 1.2 GB at 200 MP).
+    Strips keep the peak near one copy for about twice the (small) conversion time, so they
+    are used only above 64 MiB.
+    """
+    width, height = im.size
+    bands = len(im.getbands())
+    if width * height * bands <= _DIRECT_BYTES:
+        return np.asarray(im)
+    out = np.empty((height, width, bands) if bands > 1 else (height, width), dtype=np.uint8)
+    rows = max(1, _STRIP_BYTES // (width * bands))
+    for top in range(0, height, rows):
+        bottom = min(height, top + rows)
+        out[top:bottom] = np.asarray(im.crop((0, top, width, bottom)))
+    return out
+
+
 def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:80]
@@ -106,7 +130,7 @@ def to_rgb_alpha(im: Image.Image, notes: list[str]) -> tuple[RGBArray, RGBArray 
         palette_alpha = im.palette is not None and im.palette.mode == "RGBA"
         if "transparency" in im.info or palette_alpha:
             full = im.convert("RGBA")
-            alpha = np.asarray(full.getchannel("A"))
+            alpha = image_to_array(full.getchannel("A"))
             colour = full.convert("RGB")
         else:
             colour = im.convert("RGB")
@@ -114,17 +138,17 @@ def to_rgb_alpha(im: Image.Image, notes: list[str]) -> tuple[RGBArray, RGBArray 
         # RGBa/La are premultiplied: convert() un-premultiplies them.
         target = "LA" if _ALPHA_MODES[mode] == "L" else "RGBA"
         full = im if mode == target else im.convert(target)
-        alpha = np.asarray(full.getchannel("A"))
+        alpha = image_to_array(full.getchannel("A"))
         colour = full.convert(_ALPHA_MODES[mode])
     elif mode in ("L", "RGB", "CMYK"):
         colour = im
         if "transparency" in im.info and mode != "CMYK":  # tRNS: one transparent grey/RGB
-            alpha = np.asarray(im.convert("RGBA").getchannel("A"))
+            alpha = image_to_array(im.convert("RGBA").getchannel("A"))
     else:  # YCbCr, LAB, HSV and rarer modes Pillow knows how to convert
         colour = im.convert("RGB")
         notes.append(f"{mode} converted to RGB")
     rgb_image = _to_srgb(colour, icc, notes)
-    rgb = np.asarray(rgb_image)
+    rgb = image_to_array(rgb_image)
     if rgb.ndim == 2:
         rgb = np.repeat(rgb[:, :, None], 3, axis=2)
     return rgb, alpha

@@ -322,3 +322,15 @@ def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(ImageLoadError, match=r"pipe\.png: not a regular file"):
         load_image(fifo)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "RGBA"])
+def test_strip_conversion_equals_asarray(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    from colorseg_gui.engine import pixel_modes
+
+    bands = len(mode)
+    data = RNG.integers(0, 256, size=(37, 23, bands), dtype=np.uint8)
+    image = Image.fromarray(data[:, :, 0] if bands == 1 else data)
+    monkeypatch.setattr(pixel_modes, "_DIRECT_BYTES", 0)
+    monkeypatch.setattr(pixel_modes, "_STRIP_BYTES", 23 * bands * 5)  # 5 rows per strip
+    np.testing.assert_array_equal(pixel_modes.image_to_array(image), np.asarray(image))
