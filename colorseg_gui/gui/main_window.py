@@ -125,8 +125,10 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.geometry(), self.settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(QSize(1280, 820))
-        if state is not None:
-            self.restoreState(state)
+        if state is None or not self.restoreState(state):
+            # First start: the options need little height, the palette gets the rest.
+            docks = [self.findChild(QDockWidget, n) for n in ("optionsDock", "paletteDock")]
+            self.resizeDocks(docks, [230, 600], Qt.Orientation.Vertical)
         mode = self.settings.compare_mode
         self.view.set_mode(mode if mode in compare.MODES else compare.RESULT)
         self.commands.modes[self.view.mode].setChecked(True)
@@ -445,6 +447,8 @@ class MainWindow(QMainWindow):
     # ----- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.options_panel.flush_silently()
+        options = self.options_panel.options()  # remembered even if never run
+        self.settings.k, self.settings.space = options.k, options.space
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.controller.shutdown()  # interrupts and joins every worker thread

@@ -92,7 +92,9 @@ class PaletteView(QListWidget):
         hex_value = hex_color(rgb)
         pixmap = QPixmap(SWATCH)
         pixmap.fill(QColor(hex_value))
-        item.setIcon(QIcon(pixmap))
+        icon = QIcon(pixmap)
+        icon.addPixmap(pixmap, QIcon.Mode.Selected)  # the swatch keeps its true colour
+        item.setIcon(icon)
         item.setText(f"{hex_value}   {share:5.1f} %")
         item.setData(CLUSTER_ROLE, cluster)
         item.setToolTip(f"Cluster {cluster + 1}: {hex_value}, {share:.2f} % of the pixels")

@@ -28,8 +28,9 @@ def array_to_qimage(array: npt.NDArray[np.uint8], *, copy: bool = True) -> QImag
     channels = 1 if array.ndim == 2 else int(array.shape[2])
     if array.ndim not in (2, 3) or channels not in _FORMATS:
         raise ValueError(f"expected H x W, H x W x 3 or H x W x 4, got shape {array.shape}")
-    # QImage needs each row contiguous; rows may be padded, which strides[0] describes.
-    if array.strides[-1] != 1 or (array.ndim == 3 and array.strides[1] != channels):
+    # A sliced array (padded rows) has no contiguous buffer to hand over: copy it first.
+    # bytesPerLine still comes from strides[0], never from width * channels.
+    if not array.flags.c_contiguous:
         array = np.ascontiguousarray(array)
     height, width = int(array.shape[0]), int(array.shape[1])
     image = QImage(array.data, width, height, int(array.strides[0]), _FORMATS[channels])
