@@ -76,6 +76,8 @@ def process(
     picture = load_image(source, max_pixels=options.max_pixels)
     lap("load")
     hist = build_histogram(picture.rgb, picture.alpha)
+    alpha, width, height, notes = picture.alpha, picture.width, picture.height, picture.notes
+    del picture  # the histogram holds all we need: drop the pixels before rendering (memory)
     lap("histogram")
     last: KMeansStep | None = None
     for step in iter_kmeans(hist, options.k, space=options.space,
@@ -100,7 +102,7 @@ def process(
     out = _guard(targets.image, targets.protected)
     if options.indexed:
         assert label_map is not None
-        save_indexed_png(label_map, palette, out, alpha=picture.alpha, source=source)
+        save_indexed_png(label_map, palette, out, alpha=alpha, source=source)
     else:
         save_image(segmented, out, quality=options.quality, source=source)
     record: dict[str, Any] = {"input": str(source), "output": str(out)}
@@ -123,12 +125,12 @@ def process(
 
     entries = palette_entries(palette, weights, counts, order=options.order)
     record.update({
-        "width": picture.width, "height": picture.height, "k": len(palette),
+        "width": width, "height": height, "k": len(palette),
         "k_requested": options.k, "space": options.space, "seed": options.seed,
         "init": options.init, "iterations": last.iteration, "converged": bool(last.converged),
         "stop_reason": last.stop_reason, "inertia": float(last.inertia),
         "mse_rgb": round(error, 6), "distinct_colors": hist.n_colors,
-        "seconds": seconds, "notes": list(picture.notes),
+        "seconds": seconds, "notes": list(notes),
         "palette": [{key: e[key] for key in ("hex", "rgb", "fraction", "pixels")}
                     for e in entries],
     })
