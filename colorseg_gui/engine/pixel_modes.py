@@ -147,6 +147,7 @@ def to_rgb_alpha(im: Image.Image, notes: list[str]) -> tuple[RGBArray, RGBArray 
     else:  # YCbCr, LAB, HSV and rarer modes Pillow knows how to convert
         colour = im.convert("RGB")
         notes.append(f"{mode} converted to RGB")
+        icc = None  # a profile describes the file's own mode, not the RGB made from it
     rgb_image = _to_srgb(colour, icc, notes)
     rgb = image_to_array(rgb_image)
     if rgb.ndim == 2:

@@ -334,3 +334,30 @@ def test_strip_conversion_equals_asarray(monkeypatch: pytest.MonkeyPatch, mode: 
     monkeypatch.setattr(pixel_modes, "_DIRECT_BYTES", 0)
     monkeypatch.setattr(pixel_modes, "_STRIP_BYTES", 23 * bands * 5)  # 5 rows per strip
     np.testing.assert_array_equal(pixel_modes.image_to_array(image), np.asarray(image))
+
+
+def test_rarer_modes_convert_to_srgb_and_alpha() -> None:
+    from colorseg_gui.engine.pixel_modes import to_rgb_alpha
+
+    rgba = Image.new("RGBA", (4, 3), (200, 100, 50, 128))
+    cases = {
+        "RGBa": rgba.convert("RGBa"),
+        "La": rgba.convert("LA").convert("La"),
+        "PA": rgba.convert("P").convert("PA"),
+        "YCbCr": rgba.convert("RGB").convert("YCbCr"),
+        "HSV": rgba.convert("RGB").convert("HSV"),
+    }
+    transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"),
+                                        ImageCms.createProfile("LAB"), "RGB", "LAB")
+    cases["LAB"] = ImageCms.applyTransform(rgba.convert("RGB"), transform)  # real CIELAB values
+    grey = int(np.asarray(rgba.convert("L"))[0, 0])
+    for mode, image in cases.items():
+        assert image is not None and image.mode == mode
+        notes: list[str] = []
+        rgb, alpha = to_rgb_alpha(image, notes)
+        expected = [grey] * 3 if mode == "La" else [200, 100, 50]
+        assert np.abs(rgb[0, 0].astype(int) - expected).max() <= 2, (mode, rgb[0, 0])
+        if mode in ("RGBa", "La", "PA"):
+            assert alpha is not None and abs(int(alpha[0, 0]) - 128) <= 1, mode
+        else:
+            assert alpha is None and not any("profile" in n for n in notes), (mode, notes)
