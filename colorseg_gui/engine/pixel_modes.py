@@ -65,7 +65,7 @@ def _to_srgb(colour: Image.Image, icc: bytes | None, notes: list[str]) -> Image.
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             description = (ImageCms.getProfileDescription(source) or "").strip()
-            if "srgb" in description.lower() and colour.mode == "RGB":
+            if description.lower().startswith("srgb") and colour.mode == "RGB":
                 return colour  # already sRGB: a transform would only add rounding noise
             target = ImageCms.createProfile("sRGB")
             # Relative colorimetric with black-point compensation, as Photoshop and most
