@@ -33,6 +33,14 @@ def live_threads() -> list[QThread]:
     return [thread for thread in list(_LIVE_THREADS) if _is_running(thread)]
 
 
+def register_thread(thread: QThread) -> None:
+    _LIVE_THREADS.add(thread)
+
+
+def forget_thread(thread: QThread) -> None:
+    _LIVE_THREADS.discard(thread)
+
+
 def _is_running(thread: QThread) -> bool:
     try:
         return thread.isRunning()

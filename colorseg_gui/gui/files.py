@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from colorseg_gui.engine import SUPPORTED_EXTENSIONS, ExportError, default_output_name
+from colorseg_gui.engine import SUPPORTED_EXTENSIONS, default_output_name
 from colorseg_gui.gui import export
 
 if TYPE_CHECKING:
     from colorseg_gui.gui.main_window import MainWindow
+
+
+# Tags of the background writes, and what the window says when one fails.
+SAVE, PALETTE, MASKS = "save", "palette", "masks"
+FAILURE_TITLES = {
+    SAVE: "Cannot save",
+    PALETTE: "Cannot export palette",
+    MASKS: "Cannot export masks",
+}
+
+
+def describe_written(tag: str, value: object) -> str:
+    if tag == MASKS and isinstance(value, list):
+        folder = Path(value[0]).parent if value else ""
+        return f"{len(value)} masks written to {folder}"
+    if tag == PALETTE:
+        return f"Palette written to {value}"
+    return f"Saved {value}"
 
 
 def open_filter() -> str:
@@ -71,16 +90,14 @@ def _source(window: MainWindow) -> Path | None:
 
 
 def _write(window: MainWindow, path: Path, indexed: bool) -> Path | None:
+    """Start writing the result to ``path`` off the GUI thread; the window reports the end."""
     outcome = window.outcome
     if outcome is None:
         return None
-    try:
-        written = export.save_result(outcome, path, indexed=indexed, source=_source(window))
-    except (ExportError, OSError, ValueError) as exc:
-        QMessageBox.warning(window, "Cannot save", str(exc))
-        return None
-    window.statusBar().showMessage(f"Saved {written}", 8000)
-    return written
+    write = functools.partial(export.save_result, indexed=indexed, source=_source(window))
+    window.tasks.run(SAVE, write, outcome, path)
+    window.statusBar().showMessage(f"Saving {path.name}…")
+    return path
 
 
 def save(window: MainWindow) -> Path | None:
@@ -117,26 +134,18 @@ def export_palette_dialog(window: MainWindow) -> Path | None:
         return None
     path = export.with_extension(answer[0], answer[1], export.PALETTE_FILTERS)
     name = window.loaded.picture.name if window.loaded is not None else "image"
-    try:
-        written = export.export_palette(outcome, path, name)
-    except (ExportError, OSError, ValueError) as exc:
-        QMessageBox.warning(window, "Cannot export palette", str(exc))
-        return None
-    window.statusBar().showMessage(f"Palette written to {written}", 8000)
-    return written
+    window.tasks.run(PALETTE, export.export_palette, outcome, path, name)
+    return path
 
 
-def export_masks_dialog(window: MainWindow) -> list[Path]:
+def export_masks_dialog(window: MainWindow) -> Path | None:
     outcome = window.outcome
     if outcome is None:
-        return []
+        return None
     folder = ask_folder(window, "Export masks into folder", str(suggested_path(window).parent))
     if folder is None:
-        return []
-    try:
-        written = export.export_masks(outcome, folder, f"{_stem(window)}_cluster{outcome.k}")
-    except (ExportError, OSError, ValueError) as exc:
-        QMessageBox.warning(window, "Cannot export masks", str(exc))
-        return []
-    window.statusBar().showMessage(f"{len(written)} masks written to {folder}", 8000)
-    return written
+        return None
+    window.tasks.run(
+        MASKS, export.export_masks, outcome, folder, f"{_stem(window)}_cluster{outcome.k}"
+    )
+    return folder

@@ -29,6 +29,7 @@ from colorseg_gui.gui.palette_view import PaletteView
 from colorseg_gui.gui.qimage import ArrayImage, array_to_qimage, screen_to_qimage
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusFields
+from colorseg_gui.gui.tasks import TaskRunner
 from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
 
     preview_shown = Signal(int)  # iteration of each intermediate result painted
     result_ready = Signal(object)  # RunOutcome of the current request, when it ends
+    files_written = Signal(object)  # Path (or list of mask paths) once a save/export is done
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +51,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = Settings()
         self.controller = SegmentationController(self)
+        self.tasks = TaskRunner(self)
         self._loaded: LoadedImage | None = None
         self._outcome: RunOutcome | None = None
         self._labels: np.ndarray | None = None  # per-colour labels of what the view shows
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.palette_view = PaletteView()
         options_dock = self._dock("Options", "optionsDock", self.options_panel)
         palette_dock = self._dock("Palette", "paletteDock", self.palette_view)
+        self._docks = [options_dock, palette_dock]
         self.commands: Actions = create_actions(self)
         build_menus(
             self, self.commands, [options_dock.toggleViewAction(), palette_dock.toggleViewAction()]
@@ -110,6 +114,8 @@ class MainWindow(QMainWindow):
         a.new_seed.triggered.connect(self.options_panel.new_seed)
         a.about.triggered.connect(self._on_about)
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.tasks.succeeded.connect(self._on_task_succeeded)
+        self.tasks.failed.connect(self._on_task_failed)
         c.image_loaded.connect(self._on_image_loaded)
         c.preview_ready.connect(self._on_preview_ready)
         c.result_ready.connect(self._on_result_ready)
@@ -127,8 +133,7 @@ class MainWindow(QMainWindow):
             self.resize(QSize(1280, 820))
         if state is None or not self.restoreState(state):
             # First start: the options need little height, the palette gets the rest.
-            docks = [self.findChild(QDockWidget, n) for n in ("optionsDock", "paletteDock")]
-            self.resizeDocks(docks, [230, 600], Qt.Orientation.Vertical)
+            self.resizeDocks(self._docks, [230, 600], Qt.Orientation.Vertical)
         mode = self.settings.compare_mode
         self.view.set_mode(mode if mode in compare.MODES else compare.RESULT)
         self.commands.modes[self.view.mode].setChecked(True)
@@ -425,6 +430,16 @@ class MainWindow(QMainWindow):
     def _on_export_masks(self) -> None:
         files.export_masks_dialog(self)
 
+    @Slot(str, object)
+    def _on_task_succeeded(self, tag: str, value: object) -> None:
+        self.statusBar().showMessage(files.describe_written(tag, value), 8000)
+        self.files_written.emit(value)
+
+    @Slot(str, str)
+    def _on_task_failed(self, tag: str, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        self._show_error(files.FAILURE_TITLES.get(tag, "Cannot write file"), message)
+
     @Slot()
     def copy_result(self) -> None:
         if self._outcome is not None:
@@ -452,4 +467,5 @@ class MainWindow(QMainWindow):
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.controller.shutdown()  # interrupts and joins every worker thread
+        self.tasks.shutdown()  # lets a save in progress finish writing
         super().closeEvent(event)

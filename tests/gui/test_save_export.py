@@ -15,7 +15,8 @@ from colorseg_gui.gui import export, files
 def test_save_writes_stem_cluster_k_beside_the_image(qtbot, window, photo, open_and_wait,
                                                     monkeypatch):
     outcome = open_and_wait(photo)
-    window.commands.save.trigger()
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.save.trigger()
     target = photo.with_name(f"kodim23_cluster{outcome.k}.png")
     assert target.is_file()
     with Image.open(target) as saved:
@@ -25,7 +26,8 @@ def test_save_writes_stem_cluster_k_beside_the_image(qtbot, window, photo, open_
     monkeypatch.setattr(files, "confirm_overwrite", lambda parent, p: asked.append(p) or False)
     before = target.stat().st_mtime_ns
     target.write_bytes(b"keep me")
-    window.commands.save.trigger()
+    with qtbot.assertNotEmitted(window.files_written, wait=300):
+        window.commands.save.trigger()
     assert asked == [target] and target.read_bytes() == b"keep me"
     assert before  # the first save happened
 
@@ -37,12 +39,14 @@ def test_save_as_indexed_png_and_jpeg(qtbot, window, photo, open_and_wait, monke
         (tmp_path / "photo.jpg", "JPEG image (*.jpg *.jpeg)"),
     ])
     monkeypatch.setattr(files, "ask_save_path", lambda *args: next(answers))
-    window.commands.save_as.trigger()
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.save_as.trigger()
     with Image.open(tmp_path / "indexed.png") as indexed:
         assert indexed.mode == "P"
         colours = {tuple(c) for c in np.asarray(indexed.convert("RGB")).reshape(-1, 3)}
     assert colours == {tuple(c) for c in outcome.palette[np.unique(outcome.result.labels)]}
-    window.commands.save_as.trigger()
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.save_as.trigger()
     with Image.open(tmp_path / "photo.jpg") as jpeg:
         assert jpeg.format == "JPEG" and jpeg.size == (768, 512)
 
@@ -51,14 +55,17 @@ def test_export_palette_and_masks(qtbot, window, photo, open_and_wait, monkeypat
     outcome = open_and_wait(photo)
     monkeypatch.setattr(files, "ask_save_path",
                         lambda *args: (tmp_path / "colours.json", "JSON"))
-    window.commands.export_palette.trigger()
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.export_palette.trigger()
     document = json.loads((tmp_path / "colours.json").read_text())
     exported = [entry["hex"].lower() for entry in document["colors"]]
     shown = [hex_value for _, hex_value in window.palette_view.entries()]
     assert exported == shown  # same colours, same order (largest share first)
     masks_dir = tmp_path / "masks"
     monkeypatch.setattr(files, "ask_folder", lambda *args: masks_dir)
-    window.commands.export_masks.trigger()
+    with qtbot.waitSignal(window.files_written, timeout=30_000) as blocker:
+        window.commands.export_masks.trigger()
+    assert sorted(blocker.args[0]) == sorted(masks_dir.glob("*.png"))
     written = sorted(masks_dir.glob("*.png"))
     assert len(written) == outcome.k
     total = np.zeros((512, 768), dtype=int)
@@ -83,3 +90,19 @@ def test_save_actions_are_disabled_without_a_result(window):
                    window.commands.export_palette, window.commands.export_masks,
                    window.commands.copy_result):
         assert not action.isEnabled()
+
+
+def test_a_failed_save_says_why_and_keeps_the_result(qtbot, window, photo, open_and_wait,
+                                                    monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    open_and_wait(photo)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a: shown.append((title, text))))
+    missing = tmp_path / "no" / "such" / "folder" / "out.png"
+    monkeypatch.setattr(files, "ask_save_path", lambda *args: (missing, "PNG image (*.png)"))
+    with qtbot.waitSignal(window.tasks.failed, timeout=30_000):
+        window.commands.save_as.trigger()
+    assert shown and shown[0][0] == "Cannot save" and "out.png" in shown[0][1]
+    assert window.outcome is not None and window.commands.save.isEnabled()
