@@ -42,7 +42,7 @@ def render(svg: Path, size: int) -> Image.Image:
     painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes, PySide a str
     return Image.open(io.BytesIO(bytes(buffer.data().data()))).convert("RGBA")
 
 
