@@ -77,16 +77,17 @@ def float32_error(d: F32, radius: float) -> F32:
     return err
 
 
-def _nearest_two_chunk(
-    x0: F32, x1: F32, x2: F32, c32: F32
+def _nearest_chunk(
+    x0: F32, x1: F32, x2: F32, c32: F32, group_of: npt.NDArray[np.intp], n_groups: int
 ) -> tuple[npt.NDArray[np.uint8], F32, F32]:
+    """Nearest centroid, its squared distance, and per group the nearest other one."""
     m = x0.shape[0]
     t = np.empty(m, np.float32)
     u = np.empty(m, np.float32)
-    v = np.empty(m, np.float32)
     closer = np.empty(m, bool)
     d1 = np.full(m, np.inf, np.float32)
-    d2 = np.full(m, np.inf, np.float32)
+    g1 = np.full((n_groups, m), np.inf, np.float32)  # per group: nearest
+    g2 = np.full((n_groups, m), np.inf, np.float32)  # per group: second nearest
     best = np.zeros(m, np.uint8)
     for j in range(c32.shape[0]):
         # (x0-c0)^2 + (x1-c1)^2 + (x2-c2)^2 in three fused passes: a (n x 3) @ (3 x k)
@@ -99,12 +100,20 @@ def _nearest_two_chunk(
         np.subtract(x2, c32[j, 2], out=u)
         np.multiply(u, u, out=u)
         np.add(t, u, out=t)
-        np.maximum(d1, t, out=v)
-        np.minimum(d2, v, out=d2)
+        g = group_of[j]
+        np.maximum(g1[g], t, out=u)
+        np.minimum(g2[g], u, out=g2[g])
+        np.minimum(g1[g], t, out=g1[g])
         np.less(t, d1, out=closer)
         np.minimum(d1, t, out=d1)
         np.putmask(best, closer, j)
-    return best, d1, d2
+    if n_groups == 1:
+        return best, d1, g2
+    # In its own group a colour's nearest other centroid is the group's second nearest.
+    own = group_of[best]
+    for g in range(n_groups):
+        np.copyto(g1[g], g2[g], where=own == g)
+    return best, d1, g1
 
 
 def map_chunks(fn: Callable[[int, int], None], n: int, chunk: int = CHUNK) -> None:
@@ -127,50 +136,64 @@ def exact_sqdist(x64: F64, centroids: F64) -> F64:
 
 
 def sqdist_to_assigned(x64: F64, centroids: F64, labels: npt.NDArray[np.uint8]) -> F64:
-    """Exact float64 squared distance of each row to its own centroid."""
-    diff = x64 - centroids[labels]
-    diff *= diff
-    return diff.sum(axis=1)
+    """Float64 squared distance of each row to its own centroid ((a + b) + c, as above)."""
+    own = centroids[labels]
+    d = x64[:, 0] - own[:, 0]
+    d *= d
+    for c in (1, 2):
+        t = x64[:, c] - own[:, c]
+        t *= t
+        d += t
+    return d
 
 
 def nearest_two(
-    points: Points, centroids: F64, idx: IDX | None = None
+    points: Points,
+    centroids: F64,
+    idx: IDX | None = None,
+    group_of: npt.NDArray[np.intp] | None = None,
 ) -> tuple[npt.NDArray[np.uint8], F32, F32]:
-    """Nearest centroid of each point (or of points[idx]) and bounds for Hamerly's test.
+    """Nearest centroid of each point (or of points[idx]) and bounds for the skip tests.
 
     Returns labels equal to a float64 argmin (lowest index on ties), an upper bound on the
-    distance (not squared) to that centroid, and a lower bound on the distance to any other.
+    distance (not squared) to that centroid, and for every group of centroids (`group_of`
+    maps centroid -> group; one group by default) a lower bound on the distance to any other
+    centroid of the group, as a (groups x m) array.
     """
     k = centroids.shape[0]
+    if group_of is None:
+        group_of = np.zeros(k, np.intp)
+    n_groups = int(group_of.max()) + 1
     m = points.n if idx is None else int(idx.shape[0])
     labels = np.empty(m, np.uint8)
     d1 = np.empty(m, np.float32)
-    d2 = np.empty(m, np.float32)
+    low = np.empty((n_groups, m), np.float32)
     c32 = centroids.astype(np.float32)
     cols = points.cols if idx is None else tuple(col[idx] for col in points.cols)
 
     def run(start: int, stop: int) -> None:
-        a, b, c = _nearest_two_chunk(
-            cols[0][start:stop], cols[1][start:stop], cols[2][start:stop], c32
+        a, b, c = _nearest_chunk(
+            cols[0][start:stop], cols[1][start:stop], cols[2][start:stop], c32, group_of, n_groups
         )
         labels[start:stop] = a
         d1[start:stop] = b
-        d2[start:stop] = c
+        low[:, start:stop] = c
 
     map_chunks(run, m)
     radius = max(points.radius, float(np.abs(centroids).max()))
     # Bounds in float32: their own rounding (1e-7 relative) is far inside the slack that
-    # Hamerly's test keeps, and a 12 M colour histogram halves its memory traffic.
+    # the skip tests keep, and a 12 M colour histogram halves its memory traffic.
     err1 = float32_error(d1, radius)
-    err2 = float32_error(d2 if k > 1 else np.zeros_like(d2), radius)
     upper = np.sqrt(d1 + err1)
-    lower = d2 - err2
+    d2 = low.min(axis=0)
+    err_low = float32_error(np.minimum(low, np.float32(1e30)), radius)
+    lower = low - err_low  # inf stays inf: a group with no other centroid never binds
     np.maximum(lower, 0, out=lower)
     np.sqrt(lower, out=lower)
     if k > 1:
         # Where float32 cannot tell the two nearest apart, decide in float64 exactly as a
         # per-pixel float64 reference would (same formula, same tie rule).
-        err1 += err2
+        err1 += float32_error(np.minimum(d2, np.float32(1e30)), radius)
         d2 -= d1
         ties = np.flatnonzero(d2 <= err1)
         if ties.size:
@@ -178,7 +201,8 @@ def nearest_two(
             dist = exact_sqdist(points.rows(rows), centroids)
             best = dist.argmin(axis=1)
             labels[ties] = best
-            ordered = np.sort(dist, axis=1)
-            upper[ties] = np.sqrt(ordered[:, 0])
-            lower[ties] = np.sqrt(ordered[:, 1])
+            upper[ties] = np.sqrt(dist[np.arange(ties.size), best])
+            dist[np.arange(ties.size), best] = np.inf
+            for g in range(n_groups):
+                lower[g, ties] = np.sqrt(dist[:, group_of == g].min(axis=1, initial=np.inf))
     return labels, upper, lower

@@ -53,14 +53,46 @@ def integer_scale(weights: F64, points: Points) -> float | None:
     return None
 
 
-class LloydState:
-    """Labels, Hamerly bounds and cluster sums carried from one iteration to the next.
+# Lower bounds cost 4 bytes per colour per group: cap them for huge histograms.
+_MAX_BOUND_BYTES = 64 << 20
 
-    The bounds are stored lazily, relative to how far the centroids have moved in total:
-    upper = (distance bound to own centroid) - drift[own], lower = (bound to any other) +
-    max_drift, where drift[j] sums the shifts of centroid j so far.  An iteration then
-    costs two table gathers and a few float32 passes for the colours it can skip, instead
-    of rewriting two float64 bounds per colour.  Float32 rounding is covered by `_slack`.
+
+def centroid_groups(centroids: F64, n_colors: int) -> npt.NDArray[np.intp]:
+    """Group nearby centroids (about four per group) for the per-group lower bounds."""
+    k = centroids.shape[0]
+    n_groups = 1 if k < 8 else min(8, k // 4)
+    while n_groups > 1 and n_groups * n_colors * 4 > _MAX_BOUND_BYTES:
+        n_groups //= 2
+    if n_groups == 1:
+        return np.zeros(k, np.intp)
+    # Farthest-first seeds, then a few Lloyd rounds on the centroids themselves.
+    seeds = [0]
+    dist = ((centroids - centroids[0]) ** 2).sum(axis=1)
+    for _ in range(1, n_groups):
+        seeds.append(int(np.argmax(dist)))
+        dist = np.minimum(dist, ((centroids - centroids[seeds[-1]]) ** 2).sum(axis=1))
+    centres = centroids[seeds]
+    group = np.zeros(k, np.intp)
+    for _ in range(5):
+        group = ((centroids[:, None] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)
+        for g in range(n_groups):
+            if (group == g).any():
+                centres[g] = centroids[group == g].mean(axis=0)
+    # Renumber so that every group id in 0..n-1 is used.
+    return np.unique(group, return_inverse=True)[1].astype(np.intp)
+
+
+class LloydState:
+    """Labels, distance bounds and cluster sums carried from one iteration to the next.
+
+    Bounds follow Hamerly, with one lower bound per group of centroids as in Yinyang
+    k-means (a centroid that moves a lot only loosens the bound of its own group).  They are
+    stored lazily, relative to how far the centroids have moved in total: upper = (bound on
+    the distance to its own centroid) - drift[own], lower[g] = (bound on the distance to any
+    other centroid of group g) + group_drift[g], where drift[j] sums the shifts of centroid j
+    and group_drift[g] the largest shift in group g, step after step.  An iteration then
+    costs two table gathers and a few float32 passes for the colours it can skip, instead of
+    rewriting every bound.  Float32 rounding is covered by `_slack`.
     """
 
     def __init__(self, points: Points, weights: F64, counts: npt.NDArray[np.int64]):
@@ -75,22 +107,31 @@ class LloydState:
         self.previous: U8 | None = None  # the labels handed out last step (never mutated)
         n = points.n
         self.upper = np.empty(n, np.float32)
-        self.lower = np.empty(n, np.float32)
+        self.lower = np.empty((0, n), np.float32)
+        self.group_of = np.zeros(0, np.intp)
         self.drift = np.zeros(0)
-        self.max_drift = 0.0
+        self.group_drift = np.zeros(0)
         self.sums = np.zeros((0, 3))
         self.wsum = np.zeros(0)
         self.sqsum = np.zeros(0)
 
     def _slack(self) -> float:
         # Several float32 roundings of values up to radius + drift, with a wide margin.
-        top = self.points.radius + float(self.drift.max(initial=0.0)) + self.max_drift
+        top = self.points.radius + float(self.drift.max(initial=0.0))
+        top += float(self.group_drift.max(initial=0.0))
         return 1e-5 * top + 1e-9
 
     def _set_bounds(self, rows: npt.NDArray[np.intp] | slice, upper: F32, lower: F32) -> None:
         assert self.labels is not None
         self.upper[rows] = upper - self.drift[self.labels[rows]]
-        self.lower[rows] = lower + self.max_drift
+        self.lower[:, rows] = lower + self.group_drift[:, None].astype(np.float32)
+
+    def _other_bound(self, rows: npt.NDArray[np.intp] | slice) -> F32:
+        """Lower bound on the distance from each colour to any centroid but its own."""
+        low = self.lower[0, rows] - np.float32(self.group_drift[0])
+        for g in range(1, self.lower.shape[0]):
+            np.minimum(low, self.lower[g, rows] - np.float32(self.group_drift[g]), out=low)
+        return low
 
     # -- cluster statistics ------------------------------------------------------------
     def _stats(self, rows: npt.NDArray[np.intp] | slice, labels: U8, k: int) -> tuple[F64, ...]:
@@ -130,9 +171,13 @@ class LloydState:
     def step(self, centroids: F64) -> Iteration:
         k = centroids.shape[0]
         if self.labels is None:
-            labels, upper, lower = nearest_two(self.points, centroids)
+            self.group_of = centroid_groups(centroids, self.points.n)
+            n_groups = int(self.group_of.max()) + 1
+            self.lower = np.empty((n_groups, self.points.n), np.float32)
+            labels, upper, lower = nearest_two(self.points, centroids, None, self.group_of)
             self.labels = labels
             self.drift = np.zeros(k)
+            self.group_drift = np.zeros(n_groups)
             self._set_bounds(slice(None), upper, lower)
             changed = int(self.counts.sum())
             self._full_stats(k)
@@ -170,15 +215,16 @@ class LloydState:
         else:
             half = np.full(1, np.inf)
         slack = np.float32(self._slack())
-        # Skip when upper + drift[a] + slack < lower - max_drift (no other centroid is
-        # closer) or upper + slack < half[a] - drift[a] (Hamerly's centroid-gap test).
-        to_lower = (self.drift + self.max_drift).astype(np.float32)
+        # Skip when upper + drift[a] + slack < min_g lower[g] - group_drift[g] (no other
+        # centroid is closer) or upper + slack < half[a] - drift[a] (the centroid-gap test).
+        index = labels.astype(np.intp)  # np.take is twice as fast with native indices
+        to_own = self.drift.astype(np.float32)
         to_half = (half - self.drift).astype(np.float32)
-        test = np.take(to_lower, labels)
+        test = np.take(to_own, index)
         test += self.upper
         test += slack
-        fails = test >= self.lower
-        np.take(to_half, labels, out=test)
+        fails = test >= self._other_bound(slice(None))
+        np.take(to_half, index, out=test)
         test -= self.upper
         fails &= test <= slack
         rows = np.flatnonzero(fails)
@@ -187,13 +233,13 @@ class LloydState:
         # Tighten the upper bound with the exact distance before paying for all k.
         exact = np.sqrt(sqdist_to_assigned(self.points.rows(rows), centroids, labels[rows]))
         own = labels[rows]
-        others = self.lower[rows].astype(np.float64) - self.max_drift
+        others = self._other_bound(rows).astype(np.float64)
         bound = np.maximum(others, half[own]) - float(slack)
         self.upper[rows] = exact - self.drift[own]
         rows = rows[exact >= bound]
         if rows.size == 0:
             return 0
-        new, up, low = nearest_two(self.points, centroids, rows)
+        new, up, low = nearest_two(self.points, centroids, rows, self.group_of)
         old = labels[rows]
         labels[rows] = new
         self._set_bounds(rows, up, low)
@@ -238,7 +284,7 @@ class LloydState:
             labels[row] = cluster
             # Its bounds no longer describe it: force a full check next time.
             self.upper[row] = np.inf
-            self.lower[row] = -np.inf
+            self.lower[:, row] = -np.inf
             moved += int(self.counts[row])
         if self.scale is None:
             self._full_stats(k)
@@ -248,4 +294,6 @@ class LloydState:
         """Keep the bounds valid for the new centroids (triangle inequality), lazily."""
         shift = np.sqrt(((new - old) ** 2).sum(axis=1))
         self.drift += shift
-        self.max_drift += float(shift.max())
+        self.group_drift += np.array(
+            [shift[self.group_of == g].max() for g in range(self.group_drift.shape[0])]
+        )
