@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -190,7 +191,6 @@ def test_multi_frame_gif_gives_first_frame_and_says_so(tmp_path: Path) -> None:
 
 def _png_header_only(path: Path, width: int, height: int) -> Path:
     """A PNG whose header declares a size and whose data never comes: the guard must not decode."""
-    import struct
     import zlib
 
     def chunk(kind: bytes, body: bytes) -> bytes:
@@ -361,3 +361,32 @@ def test_rarer_modes_convert_to_srgb_and_alpha() -> None:
             assert alpha is not None and abs(int(alpha[0, 0]) - 128) <= 1, mode
         else:
             assert alpha is None and not any("profile" in n for n in notes), (mode, notes)
+
+
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (MemoryError(), "not enough memory to decode it (9 x 6)"),
+        (SyntaxError("broken chunk"), "damaged PNG image data (broken chunk)"),
+        (ValueError("bad tile"), "damaged PNG image data (bad tile)"),
+        (struct.error("unpack requires a buffer"), "damaged PNG image data"),
+        (EOFError(), "truncated"),
+        (OSError("image file is truncated (3 bytes not processed)"), "truncated"),
+        (NotImplementedError("unsupported pixel format"), "PNG variant not supported"),
+        (Image.DecompressionBombError("bomb"), "too large"),
+        (ZeroDivisionError("division by zero"), "could not decode it (ZeroDivisionError"),
+    ],
+)
+def test_every_decoder_exception_becomes_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exc: BaseException, reason: str
+) -> None:
+    path = _save(Image.fromarray(_rgb()), tmp_path / "a.png")
+
+    def fail(*_args: object) -> None:
+        raise exc
+
+    monkeypatch.setattr("colorseg_gui.engine.loading.to_rgb_alpha", fail)
+    with pytest.raises(ImageLoadError) as info:
+        load_image(path)
+    assert reason in info.value.reason
+    assert str(info.value).startswith("a.png: ") and "\n" not in str(info.value)
