@@ -340,7 +340,7 @@ def test_rarer_modes_convert_to_srgb_and_alpha() -> None:
     from colorseg_gui.engine.pixel_modes import to_rgb_alpha
 
     rgba = Image.new("RGBA", (4, 3), (200, 100, 50, 128))
-    cases = {
+    cases: dict[str, Image.Image | None] = {
         "RGBa": rgba.convert("RGBa"),
         "La": rgba.convert("LA").convert("La"),
         "PA": rgba.convert("P").convert("PA"),
