@@ -203,3 +203,14 @@ def test_qimage_helper_copies_and_respects_strides():
     assert (color.red(), color.alpha()) == (255, 128)
     with pytest.raises(ValueError):
         array_to_qimage(np.zeros((2, 2, 2), dtype=np.uint8))
+
+
+def test_typing_digits_into_k_does_not_switch_compare_mode(qtbot, window):
+    spin = window.options_panel.k_spin
+    spin.setFocus()
+    spin.selectAll()
+    mode = window.view.mode
+    qtbot.keyClicks(spin, "12")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert spin.value() == 12
+    assert window.view.mode == mode
