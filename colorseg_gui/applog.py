@@ -181,7 +181,7 @@ def _excepthook(
         return
     log.critical("uncaught exception", exc_info=(exc_type, exc, tb))
     stderr = sys.__stderr__
-    if stderr is not None and not _logs_to(stderr):
+    if _state["console"] is None and stderr is not None:  # the console handler printed it
         traceback.print_exception(exc_type, exc, tb, file=stderr)
     try:
         _show_crash_dialog(crash_message(exc_type, exc))
@@ -193,13 +193,6 @@ def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
     if args.exc_value is None:
         return
     _excepthook(args.exc_type, args.exc_value, args.exc_traceback)
-
-
-def _logs_to(stream: IO[str]) -> bool:
-    return any(
-        isinstance(h, logging.StreamHandler) and getattr(h, "stream", None) is stream
-        for h in logging.getLogger().handlers
-    )
 
 
 def install_excepthook() -> None:
