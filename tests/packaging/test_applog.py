@@ -127,7 +127,9 @@ OFFSCREEN_NOISE = "This plugin does not support"  # offscreen lacks a window fea
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-def test_uncaught_exception_shows_a_dialog_with_the_log_path(qapp: object, log_folder: Path) -> None:
+def test_uncaught_exception_shows_a_dialog_with_the_log_path(
+    qapp: object, log_folder: Path
+) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -151,7 +153,9 @@ def test_uncaught_exception_shows_a_dialog_with_the_log_path(qapp: object, log_f
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-def test_exception_in_a_worker_thread_reaches_the_gui_thread(qapp: object, log_folder: Path) -> None:
+def test_exception_in_a_worker_thread_reaches_the_gui_thread(
+    qapp: object, log_folder: Path
+) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
