@@ -66,14 +66,14 @@ class Points:
 def float32_error(d: F32, radius: float) -> F32:
     """Upper bound on |float32 squared distance - exact squared distance|.
 
-    Coordinates and centroids rounded to float32 move each difference by at most
-    2u*R, which moves a squared distance by 4u*R*sum|diff| <= 4u*R*sqrt(3d); the squares and
-    the two additions add 5u*d.  Doubled for safety; the float64 re-check makes it exact.
+    Coordinates and centroids rounded to float32 move each difference by at most 2u*R,
+    which moves a squared distance by 4u*R*sum|diff| <= 4u*R*sqrt(3d) <= 24u*R^2 (every
+    difference is at most 2R); the squares and the two additions add 5u*d.  Doubled for
+    safety and kept linear in d (two passes instead of five); the float64 re-check of
+    near-ties makes the labels exact.
     """
-    err = np.sqrt(d)
-    err *= np.float32(16.0 * radius * _U32)
-    err += np.float32(12.0 * _U32) * d
-    err += np.float32(_U32 * (1e-3 * radius * radius + 1e-6))
+    err = d * np.float32(12.0 * _U32)
+    err += np.float32(_U32 * (48.0 * radius * radius + 1e-6))
     return err
 
 
