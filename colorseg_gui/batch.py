@@ -76,7 +76,8 @@ def process(
     picture = load_image(source, max_pixels=options.max_pixels)
     lap("load")
     hist = build_histogram(picture.rgb, picture.alpha)
-    alpha, width, height, notes = picture.alpha, picture.width, picture.height, picture.notes
+    alpha, width, height = picture.alpha, picture.width, picture.height
+    notes = list(picture.notes)
     del picture  # the histogram holds all we need: drop the pixels before rendering (memory)
     lap("histogram")
     last: KMeansStep | None = None
@@ -102,7 +103,7 @@ def process(
     out = _guard(targets.image, targets.protected)
     if options.indexed:
         assert label_map is not None
-        save_indexed_png(label_map, palette, out, alpha=alpha, source=source)
+        save_indexed_png(label_map, palette, out, alpha=alpha, source=source, notes=notes)
     else:
         save_image(segmented, out, quality=options.quality, source=source)
     record: dict[str, Any] = {"input": str(source), "output": str(out)}
@@ -130,7 +131,7 @@ def process(
         "init": options.init, "iterations": last.iteration, "converged": bool(last.converged),
         "stop_reason": last.stop_reason, "inertia": float(last.inertia),
         "mse_rgb": round(error, 6), "distinct_colors": hist.n_colors,
-        "seconds": seconds, "notes": list(notes),
+        "seconds": seconds, "notes": notes,
         "palette": [{key: e[key] for key in ("hex", "rgb", "fraction", "pixels")}
                     for e in entries],
     })

@@ -13,6 +13,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from colorseg_gui.engine.indexed_png import indexed_entries
+
 __all__ = [
     "IMAGE_FORMATS",
     "ExportError",
@@ -164,29 +166,6 @@ def save_image(
     return atomic_write(target, lambda fh: image.save(fh, fmt, **options), source=source)
 
 
-def _indexed_entries(
-    labels: npt.NDArray[np.uint8], palette: npt.NDArray[np.uint8],
-    alpha: npt.NDArray[np.uint8] | None,
-) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], bytes | None]:
-    """Pixel indices, PLTE colours and tRNS bytes for the indexed PNG."""
-    k = len(palette)
-    if alpha is None or bool((alpha == 255).all()):
-        return labels.astype(np.uint8, copy=False), palette, None
-    # One entry per (cluster, alpha) pair actually used: exact when that fits in 256 entries.
-    pairs = labels.astype(np.int32) * 256 + alpha.astype(np.int32)
-    used, index = np.unique(pairs.ravel(), return_inverse=True)
-    if len(used) > 256:
-        # Too many alpha levels: keep opaque/transparent (alpha < 128 becomes transparent).
-        binary = np.where(alpha >= 128, 255, 0).astype(np.int32)
-        pairs = labels.astype(np.int32) * 256 + binary
-        used, index = np.unique(pairs.ravel(), return_inverse=True)
-        if len(used) > 256:
-            raise ValueError(f"{k} colours plus transparency do not fit in a 256-entry palette")
-    colours = palette[used // 256]
-    trns = (used % 256).astype(np.uint8).tobytes()
-    return index.reshape(labels.shape).astype(np.uint8), colours, trns
-
-
 def save_indexed_png(
     labels: npt.NDArray[np.integer],
     palette: npt.NDArray[np.uint8],
@@ -194,11 +173,12 @@ def save_indexed_png(
     alpha: npt.NDArray[np.uint8] | None = None,
     *,
     source: str | os.PathLike[str] | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """Palette PNG holding exactly the k cluster colours (1/2/4/8 bits as k needs).
 
-    With alpha, each (colour, alpha level) pair in use gets its own entry with a tRNS value;
-    if that would exceed 256 entries, alpha is reduced to opaque/transparent.
+    With alpha, entries pair a colour with an alpha level and carry tRNS values; see
+    indexed_entries for how alpha is rounded when the pairs exceed 256 (``notes`` says so).
     """
     target = Path(path)
     pal = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
@@ -208,7 +188,7 @@ def save_indexed_png(
     if lab.size and int(lab.max()) >= len(pal):
         raise ValueError(f"label {int(lab.max())} has no palette entry (k = {len(pal)})")
     try:
-        index, colours, trns = _indexed_entries(lab.astype(np.uint8), pal, alpha)
+        index, colours, trns = indexed_entries(lab.astype(np.uint8), pal, alpha, notes)
     except ValueError as exc:
         raise ExportError(target, str(exc)) from None
     height, width = index.shape

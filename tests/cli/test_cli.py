@@ -319,3 +319,15 @@ def test_batch_over_every_shared_image(
         f"{Path(r['input']).stem}_cluster3.png" for r in done)
     for record in done:
         assert len(np.unique(_codes(_read(Path(record["output"]))))) <= 3
+
+
+def test_indexed_with_rich_alpha_says_it_rounded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rgb = RNG.integers(0, 256, size=(40, 40, 3), dtype=np.uint8)
+    alpha = RNG.integers(0, 256, size=(40, 40), dtype=np.uint8)
+    src = tmp_path / "glass.png"
+    Image.fromarray(np.dstack([rgb, alpha])).save(src)
+    assert main([str(src), "-k", "16", "--indexed", "-o", str(tmp_path / "i.png")]) == 0
+    err = capsys.readouterr().err
+    assert f"colorseg: note: {src}: indexed PNG: transparency rounded to 16 levels" in err

@@ -122,13 +122,38 @@ def test_indexed_png_keeps_partial_alpha_when_it_fits(tmp_path: Path) -> None:
     np.testing.assert_array_equal(back[..., :3], rgb)
 
 
-def test_indexed_png_reduces_alpha_when_too_many_levels(tmp_path: Path) -> None:
-    labels, palette, _ = _segmented(64, 64, 8)
+def test_indexed_png_rounds_alpha_when_too_many_levels(tmp_path: Path) -> None:
+    labels, palette, rgb = _segmented(64, 64, 8)
     alpha = RNG.integers(0, 256, size=(64, 64)).astype(np.uint8)
-    path = save_indexed_png(labels, palette, tmp_path / "idx.png", alpha=alpha)
+    alpha[0, :2] = (0, 255)
+    notes: list[str] = []
+    path = save_indexed_png(labels, palette, tmp_path / "idx.png", alpha=alpha, notes=notes)
     with Image.open(path) as im:
         back = np.asarray(im.convert("RGBA"))
+        assert len(im.getpalette() or []) // 3 <= 256
+    assert notes == ["indexed PNG: transparency rounded to 32 levels"]
+    assert np.abs(back[..., 3].astype(int) - alpha).max() <= 255 / 31 / 2 + 0.5
+    assert tuple(back[0, :2, 3]) == (0, 255)
+    assert len(np.unique(back[..., 3])) <= 32
+    np.testing.assert_array_equal(back[..., :3], rgb)
+
+
+def test_indexed_png_many_colours_share_one_transparent_entry(tmp_path: Path) -> None:
+    k = 200
+    labels = (np.arange(400) % k).astype(np.uint8).reshape(20, 20)
+    palette = RNG.integers(0, 256, size=(k, 3)).astype(np.uint8)
+    alpha = np.full((20, 20), 255, np.uint8)
+    alpha[::2] = RNG.integers(0, 256, size=(10, 20))
+    notes: list[str] = []
+    path = save_indexed_png(labels, palette, tmp_path / "idx.png", alpha=alpha, notes=notes)
+    with Image.open(path) as im:
+        back = np.asarray(im.convert("RGBA"))
+        entries = len(im.getpalette() or []) // 3
+    assert entries == len(np.unique(labels[alpha >= 128])) + 1  # + the shared transparent one
+    assert notes == ["indexed PNG: transparency reduced to opaque or transparent"]
     np.testing.assert_array_equal(back[..., 3], np.where(alpha >= 128, 255, 0))
+    visible = alpha >= 128
+    np.testing.assert_array_equal(back[..., :3][visible], palette[labels][visible])
 
 
 def test_indexed_png_with_256_colours_and_transparency_is_refused(tmp_path: Path) -> None:
