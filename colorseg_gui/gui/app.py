@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from colorseg_gui import __version__
 from colorseg_gui.gui import settings
@@ -52,6 +54,21 @@ class FileOpenFilter(QObject):
         return super().eventFilter(watched, event)
 
 
+def _close_on_interrupt(window: QWidget) -> None:
+    """Ctrl+C in the terminal closes the window the normal way (workers joined)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    # Python runs signal handlers only between bytecodes: wake it up now and then.
+    timer = QTimer(window)
+    timer.timeout.connect(_noop)
+    timer.start(250)
+
+
+def _noop() -> None:
+    pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
     from colorseg_gui import applog
@@ -67,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     QApplication.setOrganizationName(settings.ORGANIZATION)
     QApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("io.github.colorseg.ColorSeg")
-    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    existing = QApplication.instance()
+    app = existing or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)
     app.setWindowIcon(app_icon())
     file_filter = FileOpenFilter(app)
@@ -77,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow()
     file_filter.window = window
+    if existing is None:  # our own process, not a host (tests, self-test) that owns SIGINT
+        _close_on_interrupt(window)
     window.show()
     opened = window.open_paths(list(args.files))
     if opened is None and file_filter.pending:

@@ -185,3 +185,17 @@ def test_file_open_event_goes_through_the_loading_path(qtbot, window, photo):
     with qtbot.waitSignal(window.result_ready, timeout=60_000):
         assert file_filter.eventFilter(window, QFileOpenEvent(str(photo)))
     assert window.loaded.picture.path == photo
+
+
+def test_drop_on_the_image_view_reaches_the_window(qtbot, window, photo):
+    mime = _mime(photo)
+    pos = window.view.rect().center().toPointF()
+    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.view, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.result_ready, timeout=60_000):
+        QApplication.sendEvent(window.view, drop)
+    assert window.loaded.picture.path == photo
