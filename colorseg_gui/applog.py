@@ -23,6 +23,7 @@ LOG_DIR_ENV = "COLORSEG_LOG_DIR"  # overrides the platform's folder (tests, port
 _FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 
 log = logging.getLogger("colorseg")
+_OUR_LOGGERS = ("colorseg", "colorseg_gui")  # app-wide names, and modules' __name__
 
 _state: dict[str, Any] = {
     "path": None, "handler": None, "console": None, "fault_file": None, "poster": None
@@ -98,6 +99,8 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     crashes (faulthandler) to a file beside the log unless something else already took them.
     """
     root = logging.getLogger()
+    for name in _OUR_LOGGERS:  # ours at `level`; other libraries keep the root's WARNING
+        logging.getLogger(name).setLevel(level)
     if _state["handler"] is None:
         handler = _open_handler(log_dir())
         if handler is None:  # read-only or odd home: a log in the temp folder beats none
@@ -107,7 +110,6 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
             root.addHandler(handler)
             _state["handler"] = handler
             _state["path"] = Path(handler.baseFilename)
-            log.setLevel(level)
             log.info("log started (pid %d, python %s)", os.getpid(), sys.version.split()[0])
     if _state["console"] is None and sys.stderr is not None:
         console = logging.StreamHandler(sys.stderr)
@@ -115,7 +117,6 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
         console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(console)
         _state["console"] = console
-    log.setLevel(level)  # ours at `level`; other libraries keep the root's WARNING
     if sys.stdout is None:
         sys.stdout = _LogStream(logging.getLogger("colorseg.stdout"), logging.INFO)
     if sys.stderr is None:

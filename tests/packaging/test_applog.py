@@ -54,11 +54,14 @@ def test_setup_logging_writes_a_log_file_once(log_folder: Path) -> None:
     assert path == log_folder / applog.LOG_NAME == applog.log_path()
     assert applog.setup_logging() == path  # idempotent: no second handler
     logging.getLogger("colorseg.gui").info("opened %s", "kodim23.png")
+    logging.getLogger("colorseg_gui.gui.worker").info("run finished")  # modules' __name__
     logging.getLogger("some.library").warning("library trouble")
+    logging.getLogger("some.library").info("library chatter")
     text = path.read_text(encoding="utf-8")
     assert text.count("log started") == 1
     assert "INFO colorseg.gui [MainThread] opened kodim23.png" in text
-    assert "library trouble" in text
+    assert "INFO colorseg_gui.gui.worker [MainThread] run finished" in text
+    assert "library trouble" in text and "library chatter" not in text
 
 
 def test_log_rotates_instead_of_growing(log_folder: Path) -> None:

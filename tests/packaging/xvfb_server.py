@@ -56,6 +56,8 @@ def xvfb_display(width: int = 1280, height: int = 1024) -> Iterator[dict[str, st
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+            if server.stderr is not None:
+                server.stderr.close()
 
 
 def _read_display(fd: int, server: subprocess.Popen[bytes]) -> str:
