@@ -114,6 +114,9 @@ def atomic_write(
     except Exception as exc:  # an encoder failure must not leave the temporary file behind
         tmp.unlink(missing_ok=True)
         raise ExportError(target, f"could not encode the image ({exc})") from None
+    except BaseException:  # Ctrl-C mid-write: no stray temporary file either
+        tmp.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -263,3 +263,13 @@ def test_written_files_follow_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_interrupt_mid_write_leaves_nothing(tmp_path: Path) -> None:
+    def interrupted(fh: object) -> None:
+        fh.write(b"partial")  # type: ignore[attr-defined]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(tmp_path / "out.png", interrupted)
+    assert list(tmp_path.iterdir()) == []
