@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 import numpy as np
 import numpy.typing as npt
 
 from colorseg_gui.engine.assign import Points
+from colorseg_gui.engine.lloyd import Iteration, LloydState
 from colorseg_gui.engine.types import INIT_METHODS
 
 F64 = npt.NDArray[np.float64]
@@ -101,7 +102,7 @@ def kmeans_plusplus(
     return centers
 
 
-def init_centroids(
+def iter_init(
     points: Points,
     weights: F64,
     k: int,
@@ -109,12 +110,13 @@ def init_centroids(
     rng: np.random.Generator,
     should_stop: Callable[[], bool] | None = None,
     colors: npt.NDArray[np.uint8] | None = None,
-) -> F64 | None:
+) -> Generator[Iteration, None, F64 | None]:
     """k starting centroids (k x 3 float64, clustering space) for colours of weight > 0.
 
     `points` and `weights` hold only colours of positive weight; `colors` are the same
     colours in sRGB (for the coarse histogram of large inputs).  The caller guarantees
-    k < number of colours.  None means should_stop() fired.
+    k < number of colours.  Yields the coarse warm-start iterations (for previews) and
+    returns the centroids; None means should_stop() fired.
     """
     if not isinstance(method, str):
         return explicit_centroids(method, k)
@@ -130,7 +132,7 @@ def init_centroids(
             start = kmeans_plusplus(cell_x, cell_w, k, rng, should_stop)
             if start is None:
                 return None
-            return warm_start(cell_x, cell_w, start, should_stop)
+            return (yield from iter_warm_start(cell_x, cell_w, start, should_stop))
     trials = 2 + int(math.log(k))
     sample_size = max(INIT_MIN_SAMPLE, INIT_BUDGET // (k * trials))
     if n > sample_size:
@@ -140,14 +142,38 @@ def init_centroids(
     return kmeans_plusplus(np.array(points.rows()), weights, k, rng, should_stop)
 
 
-def coarse_histogram(
-    colors: npt.NDArray[np.uint8], points: Points, weights: F64
-) -> tuple[F64, F64]:
-    """Group colours into 2**COARSE_BITS cells per RGB axis: weighted mean and total weight."""
+def init_centroids(
+    points: Points,
+    weights: F64,
+    k: int,
+    method: InitSpec,
+    rng: np.random.Generator,
+    should_stop: Callable[[], bool] | None = None,
+    colors: npt.NDArray[np.uint8] | None = None,
+) -> F64 | None:
+    """iter_init without the intermediate iterations: the starting centroids or None."""
+    steps = iter_init(points, weights, k, method, rng, should_stop, colors)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def coarse_cells(colors: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:
+    """The coarse cell (2**COARSE_BITS per RGB axis) of every colour."""
     shift = 8 - COARSE_BITS
     cell = (colors[:, 0] >> shift).astype(np.uint16) << (2 * COARSE_BITS)
     cell |= (colors[:, 1] >> shift).astype(np.uint16) << COARSE_BITS
     cell |= colors[:, 2] >> shift
+    return cell.astype(np.uint16, copy=False)
+
+
+def coarse_histogram(
+    colors: npt.NDArray[np.uint8], points: Points, weights: F64
+) -> tuple[F64, F64]:
+    """Group colours into coarse cells: each cell's weighted mean and total weight."""
+    cell = coarse_cells(colors)
     size = 1 << (3 * COARSE_BITS)
     total = np.bincount(cell, weights, minlength=size)
     used = np.flatnonzero(total > 0)
@@ -158,18 +184,17 @@ def coarse_histogram(
     return means / total[used, None], total[used].astype(np.float64)
 
 
-def warm_start(
+def iter_warm_start(
     x: F64, weights: F64, centroids: F64, should_stop: Callable[[], bool] | None
-) -> F64 | None:
+) -> Generator[Iteration, None, F64 | None]:
     """Lloyd on the coarse histogram until it settles: the centroids exact Lloyd starts from."""
-    from colorseg_gui.engine.lloyd import LloydState  # lloyd imports nothing from here
-
     state = LloydState(Points.from_coords(x), weights, np.ones(x.shape[0], np.int64))
     previous = math.inf
     for _ in range(WARM_MAX_ITER):
         if should_stop is not None and should_stop():
             return None
         result = state.step(centroids)
+        yield result
         centroids = result.centroids
         if result.changed == 0 or previous - result.inertia <= WARM_TOL * previous < math.inf:
             break

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.assign import Points, nearest_two
+from colorseg_gui.engine.assign import F64, Points, nearest_two
 from colorseg_gui.engine.colorspace import palette_from_centroids, to_space
 from colorseg_gui.engine.histogram import ColorHistogram
-from colorseg_gui.engine.init import InitSpec, explicit_centroids, init_centroids
-from colorseg_gui.engine.lloyd import LloydState
+from colorseg_gui.engine.init import (
+    COARSE_BITS,
+    InitSpec,
+    coarse_cells,
+    explicit_centroids,
+    iter_init,
+)
+from colorseg_gui.engine.lloyd import Iteration, LloydState
 from colorseg_gui.engine.types import MAX_K, MIN_K, SPACES, KMeansStep, Space
 
 StopCheck = Callable[[], bool] | None
+# A first exact step over this many colours takes about a second: before it, the coarse
+# warm start is shown as preview steps (iteration 0, timings["preview"] = 1), at most one
+# every PREVIEW_INTERVAL seconds.  They are approximations, never exact Lloyd steps.
+PREVIEW_MIN_COLORS = 1_000_000
+PREVIEW_INTERVAL = 0.25
 
 
 def clamp_k(k: int) -> int:
@@ -77,7 +88,11 @@ def iter_kmeans(
         pos_colors = hist.colors[positive]
         pos_points, pos_weights = _points(pos_colors, space), weights[positive]
     rng = np.random.default_rng(seed)
-    centroids = init_centroids(pos_points, pos_weights, k, init, rng, should_stop, pos_colors)
+    warm = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors)
+    if hist.n_colors >= PREVIEW_MIN_COLORS:
+        centroids = yield from _previews(warm, hist, weights, space, k, start)
+    else:
+        centroids = _finish(warm)
     if centroids is None:
         return
     init_time = time.perf_counter() - start
@@ -115,6 +130,58 @@ def iter_kmeans(
         if reason:
             return
         centroids, previous_j = result.centroids, result.inertia
+
+
+def _finish(warm: Generator[Iteration, None, F64 | None]) -> F64 | None:
+    """Run the init to its end and return its centroids."""
+    while True:
+        try:
+            next(warm)
+        except StopIteration as done:
+            return done.value
+
+
+def _previews(
+    warm: Generator[Iteration, None, F64 | None],
+    hist: ColorHistogram,
+    weights: F64,
+    space: Space,
+    k: int,
+    start: float,
+) -> Generator[KMeansStep, None, F64 | None]:
+    """Run the init, showing its coarse iterations as preview steps on every colour."""
+    cells = coarse_cells(hist.colors)
+    # Every coarse cell (used or not) gets the cluster of the centroid nearest its centre.
+    side = 1 << COARSE_BITS
+    cell_rgb = np.stack(np.unravel_index(np.arange(side**3), (side, side, side)), axis=1)
+    centres = cell_rgb * (256 / side) + (256 / side - 1) / 2
+    grid_points = Points.from_coords(to_space(centres, space))
+    shown = -np.inf
+    while True:
+        try:
+            result = next(warm)
+        except StopIteration as done:
+            return done.value
+        now = time.perf_counter()
+        if now - shown < PREVIEW_INTERVAL:
+            continue
+        table, _, _ = nearest_two(grid_points, result.centroids)
+        labels = table[cells]
+        shown = time.perf_counter()
+        yield KMeansStep(
+            iteration=0,
+            centroids=result.centroids,
+            palette=palette_from_centroids(result.centroids, space),
+            weights=np.bincount(labels, weights, minlength=k).astype(np.float64),
+            labels=labels,
+            inertia=result.inertia,
+            changed=int(hist.counts.sum()),
+            converged=False,
+            space=space,
+            k=k,
+            elapsed=shown - start,
+            timings={"preview": 1.0, "step": shown - now},
+        )
 
 
 def _points(colors: npt.NDArray[np.uint8], space: Space) -> Points:

@@ -171,3 +171,25 @@ def test_bad_options_raise_value_error(kwargs: dict, message: str) -> None:
     hist = build_histogram(_photo_like(9, 30))
     with pytest.raises(ValueError, match=message):
         list(iter_kmeans(hist, 4, **kwargs))
+
+
+def test_huge_histograms_preview_the_warm_start_then_run_the_same_exact_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from colorseg_gui.engine import init as init_module
+    from colorseg_gui.engine import kmeans as kmeans_module
+
+    hist = build_histogram(_photo_like(10, 100))
+    monkeypatch.setattr(init_module, "COARSE_MIN_COLORS", 1000)
+    monkeypatch.setattr(kmeans_module, "PREVIEW_INTERVAL", 0.0)
+    plain = list(iter_kmeans(hist, 6, seed=2))
+    monkeypatch.setattr(kmeans_module, "PREVIEW_MIN_COLORS", 1000)
+    shown = list(iter_kmeans(hist, 6, seed=2))
+    previews = [s for s in shown if s.timings.get("preview")]
+    assert previews and shown[: len(previews)] == previews
+    for step in previews:
+        assert step.iteration == 0 and not step.final and not step.converged
+        assert step.labels.shape == (hist.n_colors,) and step.labels.max() < 6
+        assert step.weights.sum() == pytest.approx(hist.weights.sum())
+    assert _bits(shown[len(previews) :]) == _bits(plain)
+    assert all(not s.timings.get("preview") for s in plain)
