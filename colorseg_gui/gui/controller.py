@@ -73,6 +73,10 @@ class SegmentationController(QObject):
         self._paint_timer.setSingleShot(True)
         self._paint_timer.timeout.connect(self._flush_preview)
         self._closed = False
+        # The run counting the current image's histogram, which a change of options lets
+        # finish counting (superseded, not cancelled), and whether a run waits for it.
+        self._builder_gen: int | None = None
+        self._awaiting_cache = False
 
     # ----- state -------------------------------------------------------------------------
     @property
@@ -103,11 +107,13 @@ class SegmentationController(QObject):
         """Decode ``path`` and cluster it; the current image stays until it has loaded."""
         if options is not None:
             self._options = options
+        self._awaiting_cache = False
         return self._start(Job(self._next_generation(), self._options, path=Path(path)))
 
     def open_picture(self, picture: Picture, options: RunOptions | None = None) -> int:
         if options is not None:
             self._options = options
+        self._awaiting_cache = False
         return self._start(Job(self._next_generation(), self._options, picture=picture))
 
     def set_options(self, options: RunOptions) -> int | None:
@@ -143,22 +149,39 @@ class SegmentationController(QObject):
         self._set_busy(False)
 
     # ----- internals ---------------------------------------------------------------------
-    def _next_generation(self) -> int:
+    def _next_generation(self, keep_builder: bool = False) -> int:
         self._generation += 1
         self._pending = None
         self._paint_timer.stop()
         for thread, worker in self._runs.items():
+            if keep_builder and worker.job.generation == self._builder_gen:
+                worker.supersede()  # still counting this image's colours: let it finish
+                continue
             worker.cancel()  # between iterations; joined when its thread reports finished
             thread.requestInterruption()
         return self._generation
 
+    def _builder_running(self) -> bool:
+        return any(
+            worker.job.generation == self._builder_gen and _is_running(thread)
+            for thread, worker in self._runs.items()
+        )
+
     def _rerun(self) -> int | None:
         if self._image is None:
             return None
+        if self._cache is None and self._builder_running():
+            # Counting this image's colours is under way: start from it when it is done.
+            gen = self._next_generation(keep_builder=True)
+            self._awaiting_cache = True
+            self._set_busy(True)
+            return gen
         gen = self._next_generation()
+        self._awaiting_cache = False
         if self._cache is not None:
             job = Job(gen, self._options, cache=self._cache, announce=False)
-        else:  # the histogram of this image was still being counted: count it again
+        else:  # the run counting this image's colours failed: count them again
+            self._builder_gen = gen
             job = Job(
                 gen,
                 self._options,
@@ -206,7 +229,12 @@ class SegmentationController(QObject):
             thread.wait()  # finished was emitted just before run() returns: let it return
             self._runs.pop(thread, None)  # last references: worker and thread are freed
             _LIVE_THREADS.discard(thread)
-        if not any(w.job.generation == self._generation for w in self._runs.values()):
+        if self._awaiting_cache and not self._builder_running():
+            self._awaiting_cache = False  # the counting run ended without a histogram
+            self._rerun()
+        if not self._awaiting_cache and not any(
+            w.job.generation == self._generation for w in self._runs.values()
+        ):
             self._set_busy(False)
 
     @Slot(int, object)
@@ -214,12 +242,19 @@ class SegmentationController(QObject):
         if gen != self._generation:
             return
         self._image, self._cache, self._completed_for = loaded, None, None
+        self._builder_gen = gen
         self.image_loaded.emit(gen, loaded)
 
     @Slot(int, object)
     def _on_prepared(self, gen: int, cache: ImageCache) -> None:
-        if gen == self._generation:
-            self._cache = cache
+        if self._image is None or cache.source is not self._image.picture:
+            return  # counted for an image that is no longer open
+        self._cache = cache
+        if gen == self._builder_gen:
+            self._builder_gen = None
+        if self._awaiting_cache:
+            self._awaiting_cache = False
+            self._start(Job(self._generation, self._options, cache=cache, announce=False))
 
     @Slot(int, object)
     def _on_step_ready(self, gen: int, frame: PreviewFrame) -> None:

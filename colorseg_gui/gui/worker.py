@@ -56,6 +56,7 @@ class ImageCache:
     histogram: ColorHistogram
     preview: PreviewIndex
     build_seconds: float
+    source: Picture  # the picture it was counted from (identity tells images apart)
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,12 +157,16 @@ class SegmentationWorker(QObject):
     def __init__(self, job: Job) -> None:
         super().__init__()
         self.job = job
-        self._cancel = threading.Event()  # restart / close: drop everything
+        self._cancel = threading.Event()  # another image / close: drop everything
+        self._supersede = threading.Event()  # new options: finish the histogram, no clustering
         self._stop = threading.Event()  # Stop button: keep the current step
 
     # Called from the GUI thread: only sets flags, which the run loop polls.
     def cancel(self) -> None:
         self._cancel.set()
+
+    def supersede(self) -> None:
+        self._supersede.set()
 
     def stop(self) -> None:
         self._stop.set()
@@ -169,8 +174,12 @@ class SegmentationWorker(QObject):
     def _cancelled(self) -> bool:
         return self._cancel.is_set() or QThread.currentThread().isInterruptionRequested()
 
+    def _unwanted(self) -> bool:
+        """No clustering result of this run is wanted any more."""
+        return self._cancelled() or self._supersede.is_set()
+
     def _should_stop(self) -> bool:
-        return self._cancelled() or self._stop.is_set()
+        return self._unwanted() or self._stop.is_set()
 
     @Slot()
     def run(self) -> None:
@@ -213,11 +222,14 @@ class SegmentationWorker(QObject):
             mark = time.perf_counter()
             hist = build_histogram(picture.rgb, picture.alpha)
             cache = ImageCache(
-                hist, PreviewIndex.build(hist, PREVIEW_MAX, samples=1), time.perf_counter() - mark
+                hist,
+                PreviewIndex.build(hist, PREVIEW_MAX, samples=1),
+                time.perf_counter() - mark,
+                picture,
             )
             timings["histogram"] = cache.build_seconds
             self.prepared.emit(gen, cache)
-        if self._cancelled():
+        if self._unwanted():
             return
         self._cluster(cache, started, timings)
 
@@ -290,7 +302,7 @@ class SegmentationWorker(QObject):
                     opaque=hist.alpha is None,
                 )
                 self.step_ready.emit(gen, frame)
-        if last is None or self._cancelled():
+        if last is None or self._unwanted():
             return
         stopped = not last.final
         mark = time.perf_counter()
@@ -307,5 +319,5 @@ class SegmentationWorker(QObject):
             elapsed=time.perf_counter() - started,
             timings=timings,
         )
-        if not self._cancelled():
+        if not self._unwanted():
             self.finished.emit(gen, outcome)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from conftest import make_gradient
 
@@ -134,3 +136,28 @@ def test_options_restart_from_cache_with_new_space_and_seed(qtbot, window, small
     with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
         window.options_panel.new_seed_button.click()
     assert blocker.args[0].result.seed == window.options_panel.seed_spin.value()
+
+
+def test_new_k_while_colours_are_counted_counts_them_once(qtbot, window, photo, monkeypatch):
+    from colorseg_gui.gui import worker as worker_module
+
+    counted: list[tuple[int, int]] = []
+    started, changed = threading.Event(), threading.Event()
+    original = worker_module.build_histogram
+
+    def counting(rgb, alpha=None):  # type: ignore[no-untyped-def]
+        if rgb.shape[:2] == (512, 768):  # the full image, not the quick-look sample
+            counted.append(rgb.shape[:2])
+            started.set()
+            changed.wait(30)  # hold the count until the GUI has asked for a new k
+        return original(rgb, alpha)
+
+    monkeypatch.setattr(worker_module, "build_histogram", counting)
+    with qtbot.waitSignal(window.result_ready, timeout=60_000,
+                          check_params_cb=lambda outcome: outcome.k == 3) as blocker:
+        window.open_path(photo)
+        qtbot.waitUntil(started.is_set, timeout=30_000)
+        assert window.controller.set_options(RunOptions(k=3)) is not None
+        changed.set()
+    assert blocker.args[0].k == 3
+    assert counted == [(512, 768)]  # the count under way was reused, not repeated
