@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -74,6 +74,10 @@ class MainWindow(QMainWindow):
         stop_button.setAccessibleName("Stop the run")
         self.status = StatusFields(self.statusBar(), stop_button)
         self._connect()
+        app = QCoreApplication.instance()
+        if app is not None:  # safety net: a quit that bypasses closeEvent still joins workers
+            app.aboutToQuit.connect(self.controller.shutdown)
+            app.aboutToQuit.connect(self.tasks.shutdown)
         self._restore()
         self._update_enabled()
         self.statusBar().showMessage("Drop an image, or press Ctrl+O to open one")

@@ -6,9 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 from PySide6.QtCore import QSettings
 
 from colorseg_gui.gui import controller as controller_module
@@ -71,18 +69,6 @@ def small_photo(tmp_path: Path, shared_images: Path) -> Path:
     target = tmp_path / "hopper.jpg"
     shutil.copy(shared_images / "photo_hopper_128.jpg", target)
     return target
-
-
-def make_gradient(path: Path, width: int = 320, height: int = 200) -> Path:
-    """A smooth two-axis gradient with noise: many distinct colours, slow to converge."""
-    rng = np.random.default_rng(7)
-    y, x = np.mgrid[0:height, 0:width]
-    rgb = np.stack(
-        [255 * x / width, 255 * y / height, 255 * (x + y) / (width + height)], axis=-1
-    )
-    rgb = np.clip(rgb + rng.normal(0, 6, rgb.shape), 0, 255).astype(np.uint8)
-    Image.fromarray(rgb).save(path)
-    return path
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from conftest import make_gradient
+from gui_images import make_gradient
 
 from colorseg_gui.gui.options_panel import RunOptions
 from colorseg_gui.gui.palette_view import hex_color
