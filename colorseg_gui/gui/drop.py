@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, QUrl
 
 from colorseg_gui.engine.loading import is_supported_path
 
@@ -47,3 +47,19 @@ def can_open(mime: QMimeData | None) -> bool:
     if mime is None:
         return False
     return bool(openable_paths(mime)) or (mime.hasImage() and not mime.hasUrls())
+
+
+def path_from_text(mime: QMimeData | None) -> list[Path]:
+    """A copied path or file:// URL in plain text (as file managers and terminals copy it)."""
+    if mime is None or not mime.hasText():
+        return []
+    text = mime.text().strip()
+    if not text or "\n" in text or len(text) > 4096:
+        return []
+    if text.startswith("file://"):
+        text = QUrl(text).toLocalFile()
+    path = Path(text).expanduser()
+    try:
+        return [path] if path.is_file() and is_supported_path(path) else []
+    except OSError:
+        return []

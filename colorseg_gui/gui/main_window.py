@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
-        paths = drop.openable_paths(mime)
+        paths = drop.openable_paths(mime) or drop.path_from_text(mime)
         if paths:
             self.open_paths(paths)
         elif mime is not None and mime.hasImage():
@@ -290,6 +290,8 @@ class MainWindow(QMainWindow):
     def _on_preview_ready(self, gen: int, frame: PreviewFrame) -> None:
         if gen < self._painted_generation:
             return  # never paint an older request over a newer one
+        if gen > self._painted_generation:
+            self.palette_view.clear_highlight()  # cluster numbers mean nothing across runs
         self._painted_generation = gen
         self.view.set_result(screen_to_qimage(frame.image, opaque=frame.opaque), None)
         self._labels = None if frame.sampled else frame.step.labels

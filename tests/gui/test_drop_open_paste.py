@@ -199,3 +199,17 @@ def test_drop_on_the_image_view_reaches_the_window(qtbot, window, photo):
     with qtbot.waitSignal(window.result_ready, timeout=60_000):
         QApplication.sendEvent(window.view, drop)
     assert window.loaded.picture.path == photo
+
+
+def test_paste_of_a_path_copied_as_text(qtbot, window, photo):
+    QGuiApplication.clipboard().setText(str(photo))
+    with qtbot.waitSignal(window.result_ready, timeout=60_000):
+        window.commands.paste.trigger()
+    assert window.loaded.picture.path == photo
+
+
+def test_paste_of_plain_text_says_there_is_nothing_to_open(qtbot, window):
+    QGuiApplication.clipboard().setText("just some words")
+    with qtbot.assertNotEmitted(window.controller.image_loaded, wait=200):
+        window.commands.paste.trigger()
+    assert "no image" in window.statusBar().currentMessage()
