@@ -26,7 +26,12 @@ from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
 from colorseg_gui.gui.palette_view import PaletteView
-from colorseg_gui.gui.qimage import ArrayImage, array_to_qimage, screen_to_qimage
+from colorseg_gui.gui.qimage import (
+    ArrayImage,
+    array_to_qimage,
+    qimage_to_array,
+    screen_to_qimage,
+)
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusFields
 from colorseg_gui.gui.tasks import TaskRunner
@@ -192,17 +197,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The clipboard holds no image or image file", 5000)
 
     def open_qimage(self, image: QImage, name: str) -> int | None:
-        fmt = (
-            QImage.Format.Format_RGBA8888
-            if image.hasAlphaChannel()
-            else (QImage.Format.Format_RGB888)
-        )
-        converted = image.convertToFormat(fmt)
-        channels = 4 if image.hasAlphaChannel() else 3
-        width, height = converted.width(), converted.height()
-        buffer = np.frombuffer(converted.constBits(), dtype=np.uint8)
-        rows = buffer.reshape(height, converted.bytesPerLine())
-        array = rows[:, : width * channels].reshape(height, width, channels).copy()
+        """Open pasted or dropped image data (not a file) through the same path."""
+        array = qimage_to_array(image)
         try:
             return self.open_picture(picture_from_array(array, name=name))
         except (ImageLoadError, ValueError) as exc:

@@ -91,3 +91,18 @@ def screen_to_qimage(screen: npt.NDArray[np.uint8], *, opaque: bool, copy: bool 
     fmt = QImage.Format.Format_RGB32 if opaque else QImage.Format.Format_ARGB32_Premultiplied
     image = QImage(screen.data, width, height, int(screen.strides[0]), fmt)
     return image.copy() if copy else image
+
+
+def qimage_to_array(image: QImage) -> npt.NDArray[np.uint8]:
+    """A QImage (any format) -> H x W x 3 RGB, or H x W x 4 RGBA when it has alpha (a copy)."""
+    alpha = image.hasAlphaChannel()
+    fmt = QImage.Format.Format_RGBA8888 if alpha else QImage.Format.Format_RGB888
+    converted = image.convertToFormat(fmt)
+    channels = 4 if alpha else 3
+    width, height = converted.width(), converted.height()
+    if width == 0 or height == 0:
+        return np.zeros((height, width, channels), dtype=np.uint8)
+    rows = np.frombuffer(converted.constBits(), dtype=np.uint8).reshape(
+        height, converted.bytesPerLine()
+    )  # rows are padded to 4 bytes: cut each to its pixels
+    return rows[:, : width * channels].reshape(height, width, channels).copy()

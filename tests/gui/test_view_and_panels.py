@@ -214,3 +214,13 @@ def test_typing_digits_into_k_does_not_switch_compare_mode(qtbot, window):
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert spin.value() == 12
     assert window.view.mode == mode
+
+
+def test_qimage_round_trip_with_odd_width():
+    from colorseg_gui.gui.qimage import qimage_to_array
+
+    rng = np.random.default_rng(3)
+    rgb = rng.integers(0, 256, (5, 7, 3), dtype=np.uint8)  # 21-byte rows, padded in QImage
+    assert np.array_equal(qimage_to_array(array_to_qimage(rgb)), rgb)
+    rgba = rng.integers(0, 256, (3, 5, 4), dtype=np.uint8)
+    assert np.array_equal(qimage_to_array(array_to_qimage(rgba)), rgba)
