@@ -20,7 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from colorseg_gui.gui import compare
-from colorseg_gui.gui.qimage import ArrayImage, screen_to_qimage, to_screen
+from colorseg_gui.gui.qimage import ArrayImage
 
 ZOOM_STEP = 1.25
 MIN_SCALE = 1 / 64
@@ -82,6 +82,7 @@ class ImageView(QWidget):
         self._original = ImageLayer(None, None)
         self._result = ImageLayer(None, None)
         self._overlay: QImage | None = None
+        self._overlay_labels: npt.NDArray[np.uint8] | None = None
         self._mode = compare.RESULT
         self._split = 0.5
         self._space_held = False
@@ -113,15 +114,28 @@ class ImageView(QWidget):
         self._overlay = None
         self.update()
 
-    def set_highlight(self, dim: npt.NDArray[np.bool_] | None) -> None:
-        """Dim the pixels where ``dim`` is True (any resolution; stretched over the image)."""
-        if dim is None:
+    def set_highlight(self, label_map: npt.NDArray[np.uint8] | None, cluster: int = -1) -> None:
+        """Dim every pixel whose label in ``label_map`` is not ``cluster`` (None: no dimming).
+
+        ``label_map`` may have any resolution (it is stretched over the image); the full
+        resolution map keeps edges exact when zoomed in. It is shown as an indexed image
+        whose colour table does the dimming, so no per-pixel work happens here.
+        """
+        if label_map is None or cluster < 0:
             self._overlay = None
+            self._overlay_labels = None
         else:
+            labels = np.ascontiguousarray(label_map, dtype=np.uint8)
+            height, width = labels.shape
+            image = QImage(labels.data, width, height, int(labels.strides[0]),
+                           QImage.Format.Format_Indexed8)
             shade = self.palette().color(QPalette.ColorRole.Window)
-            rgba = np.zeros((*dim.shape, 4), dtype=np.uint8)
-            rgba[dim] = (shade.red(), shade.green(), shade.blue(), 190)
-            self._overlay = screen_to_qimage(to_screen(rgba), opaque=False)
+            shade.setAlpha(190)
+            dim = shade.rgba()
+            table = [dim] * 256
+            table[cluster] = QColor(0, 0, 0, 0).rgba()
+            image.setColorTable(table)
+            self._overlay, self._overlay_labels = image, labels  # the image borrows `labels`
         self.update()
 
     def has_image(self) -> bool:

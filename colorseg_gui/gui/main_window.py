@@ -364,12 +364,16 @@ class MainWindow(QMainWindow):
     def _refresh_highlight(self) -> None:
         cluster = self.palette_view.selected_cluster()
         cache = self.controller.cache
-        if cluster < 0 or self._labels is None or cache is None:
+        if cluster < 0 or self._labels is None:
             self.view.set_highlight(None)
-            return
-        preview = cache.preview
-        index = preview.index[:: preview.samples, :: preview.samples]
-        self.view.set_highlight(np.asarray(self._labels)[index] != cluster)
+        elif self._outcome is not None and self._outcome.result.step.labels is self._labels:
+            self.view.set_highlight(self._outcome.result.labels, cluster)  # full resolution
+        elif cache is not None:
+            preview = cache.preview
+            index = preview.index[:: preview.samples, :: preview.samples]
+            self.view.set_highlight(np.asarray(self._labels, dtype=np.uint8)[index], cluster)
+        else:
+            self.view.set_highlight(None)
 
     @Slot()
     def _on_mode_action(self) -> None:

@@ -142,6 +142,20 @@ def test_palette_click_highlights_and_copies_hex(qtbot, window, loaded):
     cluster = palette.selected_cluster()
     assert cluster == int(np.argmax(loaded.weights))
     assert window.view._overlay is not None
+    # At 100 %, pixels of the chosen segment keep their colour and the others are dimmed.
+    view = window.view
+    view.zoom_to(1.0)
+    origin = view.image_point(QPointF(0, 0))
+    labels = loaded.result.labels
+    ox, oy = origin.x(), origin.y()
+    ys, xs = np.mgrid[0 : labels.shape[0], 0 : labels.shape[1]]
+    on_screen = ((xs - ox >= 2) & (xs - ox < view.width() - 2)
+                 & (ys - oy >= 2) & (ys - oy < view.height() - 2))
+    for wanted, dimmed in ((labels == cluster, False), (labels != cluster, True)):
+        candidates = np.argwhere(wanted & on_screen)
+        y, x = candidates[len(candidates) // 2]
+        shown = _pixel(window, int(x - ox), int(y - oy))
+        assert (shown != tuple(int(v) for v in loaded.image[y, x])) == dimmed
     palette.setFocus()
     qtbot.keyClick(palette, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == item.text().split()[0]
