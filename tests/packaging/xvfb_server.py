@@ -19,7 +19,8 @@ def xvfb_display(width: int = 1280, height: int = 1024) -> Iterator[dict[str, st
 
     -displayfd makes the server choose a free display and report it once it accepts
     connections, so there is no guessing and no race; -nolisten tcp and an Xauthority
-    cookie keep other users off it.
+    cookie keep other users off it; -noreset because a server resetting after its last
+    client left refuses the next connection for a moment.
     """
     xvfb, xauth = shutil.which("Xvfb"), shutil.which("xauth")
     if xvfb is None or xauth is None:
@@ -35,8 +36,8 @@ def xvfb_display(width: int = 1280, height: int = 1024) -> Iterator[dict[str, st
         )
         read_fd, write_fd = os.pipe()
         server = subprocess.Popen(
-            [xvfb, "-displayfd", str(write_fd), "-nolisten", "tcp", "-auth", str(server_auth),
-             "-screen", "0", f"{width}x{height}x24"],
+            [xvfb, "-displayfd", str(write_fd), "-nolisten", "tcp", "-noreset",
+             "-auth", str(server_auth), "-screen", "0", f"{width}x{height}x24"],
             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         os.close(write_fd)
