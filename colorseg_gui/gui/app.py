@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from colorseg_gui import __version__
 from colorseg_gui.gui import settings
 from colorseg_gui.gui.actions import app_icon
+from colorseg_gui.resources import APP_ID
 
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -83,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     QApplication.setApplicationName("ColorSeg")
     QApplication.setOrganizationName(settings.ORGANIZATION)
     QApplication.setApplicationVersion(__version__)
-    QApplication.setDesktopFileName("io.github.colorseg.ColorSeg")
+    QApplication.setDesktopFileName(APP_ID)  # Wayland/X11 match it to the .desktop file
     existing = QApplication.instance()
     app = existing or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)

@@ -126,6 +126,10 @@ class SegmentationController(QObject):
     def stop(self) -> bool:
         """End the current run, keeping its latest step as the result."""
         stopped = False
+        if self._awaiting_cache:  # nothing clusters yet: just do not start
+            self._awaiting_cache = False
+            self._set_busy(False)
+            stopped = True
         for thread, worker in self._runs.items():
             if worker.job.generation == self._generation and _is_running(thread):
                 worker.stop()

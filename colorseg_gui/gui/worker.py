@@ -207,6 +207,8 @@ class SegmentationWorker(QObject):
         if job.path is not None:
             picture = load_image(job.path)
             timings["decode"] = time.perf_counter() - started
+            if self._cancelled():
+                return  # another image was asked for while this one decoded
         cache = job.cache
         display: npt.NDArray[np.uint8] | None = None
         if picture is not None and job.announce:
