@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import faulthandler
+import io
 import logging
 import logging.handlers
 import os
@@ -79,6 +80,16 @@ class _LogStream:
 
     def isatty(self) -> bool:
         return False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("the log stream has no file descriptor")
+
+    encoding = "utf-8"
+    errors = "backslashreplace"
+    closed = False
 
 
 def _open_handler(directory: Path) -> logging.handlers.RotatingFileHandler | None:

@@ -96,6 +96,8 @@ def test_windowed_build_without_streams_logs_print_output(
     print("progress line")  # would raise AttributeError on None
     print("warning text", file=sys.stderr)
     sys.stdout.flush()
+    with pytest.raises(OSError):  # io.UnsupportedOperation, as for any stream without an fd
+        sys.stdout.fileno()
     text = path.read_text(encoding="utf-8")
     assert "INFO colorseg.stdout [MainThread] progress line" in text
     assert "WARNING colorseg.stderr [MainThread] warning text" in text
