@@ -80,6 +80,15 @@ class StatusFields:
             self.state.setToolTip("A downscaled copy was clustered for a first look")
             self.objective.setText(f"MSE ≈ {frame.mse:,.1f}")
             self.changed.clear()
+        elif step.iteration == 0:  # the engine's coarse warm start on millions of colours
+            self.iteration.setText("Starting")
+            self.state.setText("Choosing starting colours…")
+            self.state.setToolTip(
+                "This image has millions of distinct colours: the starting centres are "
+                "refined on a coarse grid first; the exact iterations follow"
+            )
+            self.objective.setText(f"MSE ≈ {frame.mse:,.1f}")
+            self.changed.clear()
         else:
             self.iteration.setText(f"Iteration {step.iteration}")
             per_pixel = _per_pixel(step.inertia, frame)
