@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
-    QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
     QImage,
@@ -228,16 +227,13 @@ class MainWindow(QMainWindow):
 
     # ----- drag and drop -----------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        # Ignoring the event is what shows the refusing cursor.
         if drop.can_open(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if drop.can_open(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+    dragMoveEvent = dragEnterEvent  # type: ignore[assignment]  # same rule while moving
 
     def dropEvent(self, event: QDropEvent) -> None:
         mime = event.mimeData()

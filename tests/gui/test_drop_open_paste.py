@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
 from colorseg_gui.gui import app as app_module
@@ -29,6 +29,13 @@ def _drag_enter(window, mime: QMimeData) -> QDragEnterEvent:  # type: ignore[no-
     return event
 
 
+def _drag_move(window, mime: QMimeData) -> QDragMoveEvent:  # type: ignore[no-untyped-def]
+    event = QDragMoveEvent(QPoint(220, 210), Qt.DropAction.CopyAction, mime,
+                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)
+    return event
+
+
 def _drop(window, mime: QMimeData) -> QDropEvent:  # type: ignore[no-untyped-def]
     event = QDropEvent(QPoint(200, 200).toPointF(), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
@@ -39,6 +46,7 @@ def _drop(window, mime: QMimeData) -> QDropEvent:  # type: ignore[no-untyped-def
 def test_drop_of_an_image_is_accepted_and_opens_it(qtbot, window, photo):
     mime = _mime(photo)
     assert _drag_enter(window, mime).isAccepted()
+    assert _drag_move(window, mime).isAccepted()
     with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
         assert _drop(window, mime).isAccepted()
     assert window.loaded.picture.path == photo
@@ -51,6 +59,7 @@ def test_text_file_is_refused(qtbot, window, tmp_path):
     text.write_text("not an image")
     mime = _mime(text)
     assert not _drag_enter(window, mime).isAccepted()
+    assert not _drag_move(window, mime).isAccepted()
     with qtbot.assertNotEmitted(window.controller.image_loaded, wait=300):
         assert not _drop(window, mime).isAccepted()
     assert window.loaded is None
