@@ -92,6 +92,16 @@ def test_archive_unpacks_and_self_tests_offscreen(bundle: Bundle, tmp_path: Path
     assert "sample_kodim23.png 768x512, k=6: " in line
     log = (tmp_path / "logs" / "colorseg.log").read_text(encoding="utf-8")
     assert line in log  # the windowed build's log file was written
+    # "Open With" for the unpacked copy: the entry points at where it was unpacked.
+    data = tmp_path / "share"
+    installed = subprocess.run(
+        [str(exe.parent / "install-desktop-entry.sh")],
+        env=_frozen_env(tmp_path, XDG_DATA_HOME=str(data)),
+        capture_output=True, text=True, timeout=60,
+    )
+    assert installed.returncode == 0, installed.stderr
+    entry = (data / "applications" / "io.github.colorseg.ColorSeg.desktop").read_text()
+    assert f'Exec="{exe}" %F' in entry.splitlines()
 
 
 def test_frozen_self_test_on_a_real_x_server(bundle: Bundle, tmp_path: Path) -> None:
@@ -123,6 +133,8 @@ def test_bundle_keeps_the_qt_plugins_we_use_and_drops_the_rest(bundle: Bundle) -
     assert (internal / "resources" / "sample_kodim23.png").is_file()
     assert (internal / "resources" / "icons" / "colorseg.svg").is_file()
     assert not (internal / "resources" / "screenshots").exists()
+    assert not (internal / "resources" / "install-desktop-entry.sh").exists()
+    assert os.access(bundle.folder / "install-desktop-entry.sh", os.X_OK)
 
 
 def test_frozen_version_is_the_project_version(bundle: Bundle, tmp_path: Path) -> None:
