@@ -118,17 +118,21 @@ def median_runs(runs: list[dict]) -> dict:
 
 
 def peak_memory(path: Path) -> tuple[float, float]:
-    """(peak RSS MB of a fresh process that decodes and segments at k=16, budget MB)."""
+    """(peak RSS MB of a fresh process that decodes and segments at k=16, budget MB).
+
+    Read from VmHWM: ru_maxrss of a spawned child starts at its parent's RSS on Linux.
+    """
     code = (
-        "import resource, sys, json\n"
+        "import json, sys\n"
         "from pathlib import Path\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from bench_kmeans import load_rgb\n"
         "from colorseg_gui.engine import segment\n"
         f"rgb = load_rgb(Path({str(path)!r}))\n"
         "r = segment(rgb, 16)\n"
-        "print(json.dumps([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
-        " rgb.nbytes / 2**20]))\n"
+        "status = Path('/proc/self/status').read_text().split('\\n')\n"
+        "hwm = next(int(l.split()[1]) for l in status if l.startswith('VmHWM:'))\n"
+        "print(json.dumps([hwm / 1024, rgb.nbytes / 2**20]))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     peak, rgb_mb = json.loads(out.stdout)

@@ -34,12 +34,20 @@ def test_same_seed_same_bits_other_seed_other_start(init: str) -> None:
     assert first[0].centroids.tobytes() != other[0].centroids.tobytes()
 
 
-def test_large_histogram_path_is_deterministic_and_covers_all_colours() -> None:
-    """Above COARSE_MIN_COLORS the init uses the coarse histogram; the steps stay exact."""
+@pytest.mark.parametrize("coarse_min", [COARSE_MIN_COLORS, 50_000])
+def test_large_histogram_paths_are_deterministic_and_cover_all_colours(
+    monkeypatch: pytest.MonkeyPatch, coarse_min: int
+) -> None:
+    """Sampled k-means++, or above COARSE_MIN_COLORS the coarse warm start: both repeatable."""
+    from colorseg_gui.engine import init as init_module
+
+    monkeypatch.setattr(init_module, "COARSE_MIN_COLORS", coarse_min)
+    monkeypatch.setattr(init_module, "INIT_MIN_SAMPLE", 20_000)
+    monkeypatch.setattr(init_module, "INIT_BUDGET", 1_000_000)
     rng = np.random.default_rng(1)
     image = rng.integers(0, 256, size=(400, 400, 3), dtype=np.uint8)
     hist = build_histogram(image)
-    assert hist.n_colors > COARSE_MIN_COLORS
+    assert hist.n_colors > 100_000
     runs = [list(iter_kmeans(hist, 16, seed=9, max_iter=8)) for _ in range(2)]
     assert _bits(runs[0]) == _bits(runs[1])
     last = runs[0][-1]
