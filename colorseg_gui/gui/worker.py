@@ -96,6 +96,13 @@ class RunOutcome:
     def k(self) -> int:
         return self.result.k
 
+    def __getattr__(self, name: str) -> object:
+        # The rest of the engine's SegmentResult (labels, iterations, inertia, ...) reads
+        # straight through, so the window's result_ready payload can be used like one.
+        if name.startswith("__") or name == "result":
+            raise AttributeError(name)
+        return getattr(self.result, name)
+
 
 @dataclass(frozen=True, eq=False)
 class Job:

@@ -26,6 +26,8 @@ def test_preview_refines_live_and_palette_matches_the_result(qtbot, window, tmp_
     outcome = blocker.args[0]
     result = outcome.result
     assert result.stop_reason == "converged" and result.iterations >= 10
+    # The payload reads like the engine's SegmentResult.
+    assert outcome.labels is result.labels and outcome.iterations == result.iterations
     exact_steps = [i for i in shown if i > 0]
     assert len(exact_steps) >= 3, shown
     assert exact_steps == sorted(exact_steps)  # newest always wins, never an older step
