@@ -93,15 +93,16 @@ def test_empty_cluster_is_reseeded_like_the_reference() -> None:
     _assert_same(steps, reference_lloyd(image, init, tol=0.0), hist, scale=1.0)
 
 
-@pytest.mark.parametrize("space", ["rgb", "lab"])
-def test_many_colours_many_steps_match(space: str) -> None:
-    """A larger image (two worker chunks, bounds skipping most colours for many steps)."""
+@pytest.mark.parametrize(("space", "k"), [("rgb", 7), ("lab", 7), ("rgb", 12)])
+def test_many_colours_many_steps_match(space: str, k: int) -> None:
+    """A larger image (two worker chunks, bounds skipping most colours for many steps;
+    k = 12 splits the lower bounds into groups)."""
     rng = np.random.default_rng(12)
     yy, xx = np.mgrid[0:300, 0:300]
     smooth = np.dstack([xx * 0.8, yy * 0.8, (xx + yy) * 0.4]) + rng.normal(0, 12, (300, 300, 3))
     image = np.clip(smooth, 0, 255).astype(np.uint8)
     assert build_histogram(image).n_colors > 70_000
-    init = _random_centroids(13, 7, space)
+    init = _random_centroids(13, k, space)
     steps, hist = _run(image, init, space=space, tol=0.0, max_iter=40)
     ref = reference_lloyd(image, init, space=space, tol=0.0, max_iter=40)
     _, x, w = pixels_of(image, space)
