@@ -29,7 +29,6 @@ from colorseg_gui.gui.qimage import (
     ArrayImage,
     array_to_qimage,
     qimage_to_array,
-    screen_to_qimage,
 )
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusFields
@@ -258,7 +257,7 @@ class MainWindow(QMainWindow):
         bigger = loaded.full.shape[:2] != loaded.display.shape[:2]
         full = ArrayImage(loaded.full) if bigger else None
         opaque = picture.alpha is None
-        self.view.set_original(screen_to_qimage(loaded.screen, opaque=opaque), full, size)
+        self.view.set_original(ArrayImage(loaded.screen, screen=opaque), full, size)
         self.palette_view.clear_palette()
         self.status.show_image(loaded)
         self.setWindowTitle(f"{picture.name} — {APP_NAME}")
@@ -285,7 +284,7 @@ class MainWindow(QMainWindow):
         if gen > self._painted_generation:
             self.palette_view.clear_highlight()  # cluster numbers mean nothing across runs
         self._painted_generation = gen
-        self.view.set_result(screen_to_qimage(frame.image, opaque=frame.opaque), None)
+        self.view.set_result(ArrayImage(frame.image, screen=frame.opaque), None)
         self._labels = None if frame.sampled else frame.step.labels
         self.palette_view.set_palette(frame.step.palette, frame.step.weights)
         self._refresh_highlight()
@@ -303,7 +302,7 @@ class MainWindow(QMainWindow):
         self._painted_generation = gen
         self._outcome = outcome
         opaque = outcome.result.histogram.alpha is None
-        small = screen_to_qimage(outcome.preview, opaque=opaque)
+        small = ArrayImage(outcome.preview, screen=opaque)  # borrowed, not copied
         # Full resolution only where the preview is smaller: zooming in stays exact.
         bigger = outcome.preview.shape[:2] != outcome.image.shape[:2]
         self.view.set_result(small, ArrayImage(outcome.image) if bigger else None)

@@ -42,9 +42,14 @@ class ArrayImage:
 
     __slots__ = ("array", "image")
 
-    def __init__(self, array: npt.NDArray[np.uint8]) -> None:
+    def __init__(self, array: npt.NDArray[np.uint8], *, screen: bool | None = None) -> None:
+        """``screen``: None for RGB/RGBA pixels, else True/False for an opaque/translucent
+        array made by :func:`to_screen`."""
         self.array = np.ascontiguousarray(array)
-        self.image = array_to_qimage(self.array, copy=False)
+        if screen is None:
+            self.image = array_to_qimage(self.array, copy=False)
+        else:
+            self.image = screen_to_qimage(self.array, opaque=screen, copy=False)
 
     @property
     def width(self) -> int:

@@ -88,7 +88,12 @@ class TaskRunner(QObject):
             controller_module.forget_thread(thread)
 
     def shutdown(self) -> None:
-        """Let every write finish (they are atomic and short), then join the threads."""
+        """Let every write finish (they are atomic and short), then join the threads.
+
+        quit() is called here, not left to the queued done -> quit connection: that one
+        needs the GUI event loop, which is blocked in this very wait().
+        """
         for thread in list(self._running):
+            thread.quit()  # the loop ends once run() has returned: the write completes
             thread.wait()
             controller_module.forget_thread(thread)

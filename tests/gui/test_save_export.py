@@ -106,3 +106,34 @@ def test_a_failed_save_says_why_and_keeps_the_result(qtbot, window, photo, open_
         window.commands.save_as.trigger()
     assert shown and shown[0][0] == "Cannot save" and "out.png" in shown[0][1]
     assert window.outcome is not None and window.commands.save.isEnabled()
+
+
+def test_closing_right_after_a_save_does_not_hang(photo, tmp_path):
+    """The window closes from inside the 'saved' notification, before the task thread quit."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QSettings, QTimer
+        from PySide6.QtWidgets import QApplication
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
+        app = QApplication([])
+        from colorseg_gui.gui import MainWindow
+        window = MainWindow()
+        window.show()
+        window.result_ready.connect(lambda outcome: window.commands.save.trigger())
+        window.files_written.connect(lambda path: (print("saved", path), window.close()))
+        window.open_path({str(photo)!r})
+        QTimer.singleShot(120_000, lambda: sys.exit(3))
+        sys.exit(app.exec())
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "saved" in proc.stdout
+    assert photo.with_name("kodim23_cluster8.png").is_file()
