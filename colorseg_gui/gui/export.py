@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from colorseg_gui.engine import (
     PALETTE_FORMATS,
+    ColorHistogram,
+    render_label_map,
+    reorder_clusters,
     save_image,
     save_indexed_png,
     save_masks,
     write_palette,
 )
 from colorseg_gui.gui.worker import RunOutcome
+
+PALETTE_ORDER = "share"  # the palette panel's order too: largest first
 
 INDEXED_FILTER = "Indexed PNG, palette of k colours (*.png)"
 IMAGE_FILTERS = {
@@ -37,11 +44,43 @@ def with_extension(path: Path, chosen_filter: str, filters: dict[str, str]) -> P
     return path
 
 
-def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path | None) -> Path:
+@dataclass(frozen=True, eq=False)
+class Numbered:
+    """A result with its clusters renumbered in palette-file order (cluster 0 first)."""
+
+    palette: npt.NDArray[np.uint8]  # k x 3
+    weights: npt.NDArray[np.float64]  # k
+    counts: npt.NDArray[np.int64]  # k, pixels per cluster (weights are alpha-weighted)
+    entry_labels: npt.NDArray[np.uint8]  # cluster of every histogram entry
+    histogram: ColorHistogram
+
+    def label_map(self) -> npt.NDArray[np.uint8]:
+        """The cluster of every pixel, H x W (rendered on demand: a palette needs none)."""
+        return render_label_map(self.histogram, self.entry_labels)
+
+
+def numbered(outcome: RunOutcome) -> Numbered:
+    """Number the clusters as the `colorseg` command does (engine.reorder_clusters).
+
+    Every export goes through here, so that mask N, index N of an indexed PNG and the Nth
+    colour of a palette file are the same cluster, whatever order the engine found them in.
+    """
     result = outcome.result
-    alpha = result.histogram.alpha
+    hist = result.histogram
+    palette, weights, entry_labels = reorder_clusters(
+        result.palette, result.weights, result.step.labels, PALETTE_ORDER
+    )
+    counts = np.bincount(entry_labels, weights=hist.counts, minlength=len(palette))
+    return Numbered(palette, weights, counts.astype(np.int64), entry_labels, hist)
+
+
+def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path | None) -> Path:
     if indexed:
-        return save_indexed_png(result.labels, result.palette, path, alpha=alpha, source=source)
+        ordered = numbered(outcome)
+        return save_indexed_png(
+            ordered.label_map(), ordered.palette, path, alpha=ordered.histogram.alpha,
+            source=source,
+        )
     return save_image(outcome.image, path, source=source)
 
 
@@ -56,10 +95,13 @@ def export_palette(outcome: RunOutcome, path: Path, image_name: str) -> Path:
         "inertia": result.inertia,
         "stop_reason": result.stop_reason,
     }
-    # Pixels per cluster by count (weights are alpha-weighted).
-    counts = np.bincount(result.step.labels, weights=result.histogram.counts, minlength=result.k)
-    return write_palette(path, result.palette, result.weights, meta=meta, counts=counts)
+    ordered = numbered(outcome)
+    return write_palette(
+        path, ordered.palette, ordered.weights, order=PALETTE_ORDER, meta=meta,
+        counts=ordered.counts,
+    )
 
 
 def export_masks(outcome: RunOutcome, folder: Path, stem: str) -> list[Path]:
-    return save_masks(outcome.result.labels, outcome.result.k, folder, stem)
+    ordered = numbered(outcome)
+    return save_masks(ordered.label_map(), len(ordered.palette), folder, stem)

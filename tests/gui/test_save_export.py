@@ -137,3 +137,34 @@ def test_closing_right_after_a_save_does_not_hang(photo, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "saved" in proc.stdout
     assert photo.with_name("kodim23_cluster8.png").is_file()
+
+
+def test_mask_n_index_n_and_palette_colour_n_are_one_cluster(qtbot, window, photo,
+                                                             open_and_wait, monkeypatch,
+                                                             tmp_path):
+    """Exports number clusters like the palette file (largest share first), as the CLI does."""
+    outcome = open_and_wait(photo)
+    # The engine's own cluster order is not the share order here, so the check can fail.
+    assert not np.array_equal(np.argsort(-outcome.weights, kind="stable"),
+                              np.arange(outcome.k))
+    answers = iter([(tmp_path / "colours.json", "JSON"),
+                    (tmp_path / "indexed.png", export.INDEXED_FILTER)])
+    monkeypatch.setattr(files, "ask_save_path", lambda *args: next(answers))
+    monkeypatch.setattr(files, "ask_folder", lambda *args: tmp_path / "masks")
+    for action in (window.commands.export_palette, window.commands.save_as,
+                   window.commands.export_masks):
+        with qtbot.waitSignal(window.files_written, timeout=30_000):
+            action.trigger()
+    document = json.loads((tmp_path / "colours.json").read_text())
+    colours = np.array([entry["rgb"] for entry in document["colors"]], dtype=np.uint8)
+    masks = sorted((tmp_path / "masks").glob("*.png"))
+    assert len(masks) == len(colours) == outcome.k
+    with Image.open(tmp_path / "indexed.png") as indexed:
+        index = np.asarray(indexed)
+        plte = np.frombuffer(indexed.palette.tobytes(), dtype=np.uint8).reshape(-1, 3)
+    assert np.array_equal(plte[: outcome.k], colours)
+    for n, (colour, mask_file) in enumerate(zip(colours, masks, strict=True)):
+        wanted = (outcome.image == colour).all(axis=2)
+        with Image.open(mask_file) as mask:
+            assert np.array_equal(np.asarray(mask.convert("L")) > 0, wanted), mask_file.name
+        assert np.array_equal(index == n, wanted)
