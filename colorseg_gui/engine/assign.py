@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from colorseg_gui.engine.parallel import map_ranges
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -19,8 +18,6 @@ IDX = npt.NDArray[np.intp]
 CHUNK = 1 << 16
 # Relative rounding unit of float32.
 _U32 = 2.0**-24
-# Both cores of the target machine; numpy releases the GIL inside ufuncs on large arrays.
-WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,18 +113,6 @@ def _nearest_chunk(
     return best, d1, g1
 
 
-def map_chunks(fn: Callable[[int, int], None], n: int, chunk: int = CHUNK) -> None:
-    """Run fn(start, stop) over [0, n) in chunks, on both cores when there is enough work."""
-    ranges = [(s, min(n, s + chunk)) for s in range(0, n, chunk)]
-    if len(ranges) < 2 or WORKERS < 2:
-        for start, stop in ranges:
-            fn(start, stop)
-        return
-    with ThreadPoolExecutor(WORKERS, thread_name_prefix="colorseg-kmeans") as pool:
-        for future in [pool.submit(fn, s, e) for s, e in ranges]:
-            future.result()
-
-
 def exact_sqdist(x64: F64, centroids: F64) -> F64:
     """Squared distances (m x k) in float64, summed in the order a plain reference sums them."""
     diff = x64[:, None, :] - centroids[None, :, :]
@@ -166,43 +151,62 @@ def nearest_two(
     n_groups = int(group_of.max()) + 1
     m = points.n if idx is None else int(idx.shape[0])
     labels = np.empty(m, np.uint8)
-    d1 = np.empty(m, np.float32)
-    low = np.empty((n_groups, m), np.float32)
+    upper = np.empty(m, np.float32)
+    lower = np.empty((n_groups, m), np.float32)
     c32 = centroids.astype(np.float32)
-    cols = points.cols if idx is None else tuple(col[idx] for col in points.cols)
+    radius = max(points.radius, float(np.abs(centroids).max()))
 
     def run(start: int, stop: int) -> None:
-        a, b, c = _nearest_chunk(
-            cols[0][start:stop], cols[1][start:stop], cols[2][start:stop], c32, group_of, n_groups
-        )
-        labels[start:stop] = a
-        d1[start:stop] = b
-        low[:, start:stop] = c
+        # Everything per colour happens inside the chunk, so that both cores share it all
+        # (gathers, bounds and the float64 re-check included), not just the distances.
+        part = slice(start, stop) if idx is None else idx[start:stop]
+        cols = [col[part] for col in points.cols]
+        best, d1, low = _nearest_chunk(cols[0], cols[1], cols[2], c32, group_of, n_groups)
+        _finish_chunk(points, centroids, group_of, radius, part, best, d1, low)
+        labels[start:stop] = best
+        upper[start:stop] = d1
+        lower[:, start:stop] = low
 
-    map_chunks(run, m)
-    radius = max(points.radius, float(np.abs(centroids).max()))
+    map_ranges(run, m, CHUNK)
+    return labels, upper, lower
+
+
+def _finish_chunk(
+    points: Points,
+    centroids: F64,
+    group_of: npt.NDArray[np.intp],
+    radius: float,
+    part: IDX | slice,
+    best: npt.NDArray[np.uint8],
+    d1: F32,
+    low: F32,
+) -> None:
+    """Turn squared float32 distances into bounds in place; exact labels for near-ties."""
     # Bounds in float32: their own rounding (1e-7 relative) is far inside the slack that
     # the skip tests keep, and a 12 M colour histogram halves its memory traffic.
     err1 = float32_error(d1, radius)
-    upper = np.sqrt(d1 + err1)
-    d2 = low.min(axis=0)
-    err_low = float32_error(np.minimum(low, np.float32(1e30)), radius)
-    lower = low - err_low  # inf stays inf: a group with no other centroid never binds
-    np.maximum(lower, 0, out=lower)
-    np.sqrt(lower, out=lower)
-    if k > 1:
+    ties: IDX | None = None
+    if centroids.shape[0] > 1:
         # Where float32 cannot tell the two nearest apart, decide in float64 exactly as a
         # per-pixel float64 reference would (same formula, same tie rule).
-        err1 += float32_error(np.minimum(d2, np.float32(1e30)), radius)
+        d2 = low.min(axis=0)
+        margin = float32_error(np.minimum(d2, np.float32(1e30)), radius)
+        margin += err1
         d2 -= d1
-        ties = np.flatnonzero(d2 <= err1)
-        if ties.size:
-            rows = ties if idx is None else idx[ties]
-            dist = exact_sqdist(points.rows(rows), centroids)
-            best = dist.argmin(axis=1)
-            labels[ties] = best
-            upper[ties] = np.sqrt(dist[np.arange(ties.size), best])
-            dist[np.arange(ties.size), best] = np.inf
-            for g in range(n_groups):
-                lower[g, ties] = np.sqrt(dist[:, group_of == g].min(axis=1, initial=np.inf))
-    return labels, upper, lower
+        ties = np.flatnonzero(d2 <= margin)
+    d1 += err1
+    np.sqrt(d1, out=d1)
+    err_low = float32_error(np.minimum(low, np.float32(1e30)), radius)
+    low -= err_low  # inf stays inf: a group with no other centroid never binds
+    np.maximum(low, 0, out=low)
+    np.sqrt(low, out=low)
+    if ties is None or ties.size == 0:
+        return
+    rows = ties + part.start if isinstance(part, slice) else part[ties]
+    dist = exact_sqdist(points.rows(rows), centroids)
+    nearest = dist.argmin(axis=1)
+    best[ties] = nearest
+    d1[ties] = np.sqrt(dist[np.arange(ties.size), nearest])
+    dist[np.arange(ties.size), nearest] = np.inf
+    for g in range(low.shape[0]):
+        low[g, ties] = np.sqrt(dist[:, group_of == g].min(axis=1, initial=np.inf))

@@ -14,6 +14,7 @@ from colorseg_gui.engine.assign import (
     nearest_two,
     sqdist_to_assigned,
 )
+from colorseg_gui.engine.parallel import map_ranges
 
 U8 = npt.NDArray[np.uint8]
 # Largest integer a float64 holds exactly: integer sums stay exact below it.
@@ -53,6 +54,8 @@ def integer_scale(weights: F64, points: Points) -> float | None:
     return None
 
 
+# Colours per task when the cluster sums are computed from scratch.
+_STATS_CHUNK = 1 << 18
 # Lower bounds cost 4 bytes per colour per group: cap them for huge histograms.
 _MAX_BOUND_BYTES = 64 << 20
 
@@ -152,8 +155,19 @@ class LloydState:
         return sums.astype(np.float64), wsum, sqsum
 
     def _full_stats(self, k: int) -> None:
-        assert self.labels is not None
-        self.sums, self.wsum, self.sqsum = self._stats(slice(None), self.labels, k)
+        labels = self.labels
+        assert labels is not None
+
+        def part(start: int, stop: int) -> tuple[F64, ...]:
+            return self._stats(slice(start, stop), labels[start:stop], k)
+
+        # Partial sums per chunk on both cores; their order is fixed, so runs are repeatable
+        # (and in exact mode the sums are exact integers whatever the order).
+        parts = map_ranges(part, self.points.n, _STATS_CHUNK)
+        self.sums, self.wsum, self.sqsum = (
+            np.sum([p[i] for p in parts], axis=0) if parts else np.zeros((k, 3) if i == 0 else k)
+            for i in range(3)
+        )
 
     def _move(self, rows: npt.NDArray[np.intp], old: U8, new: U8, k: int) -> None:
         """Move colours between clusters; exact-mode sums change by exact integers."""
