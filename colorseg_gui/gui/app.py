@@ -1,22 +1,30 @@
-"""`colorseg-gui [FILES]`: start the desktop app (also --sample, --self-test, --version)."""
+"""`colorseg-gui [FILES]`: start the desktop app (also --sample, --self-test, --version).
+
+Reading the command line imports neither Qt nor numpy nor Pillow, so `--version` and
+`--help` answer at once; launch.py holds the Qt side.
+"""
 
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QFileOpenEvent
-from PySide6.QtWidgets import QApplication, QWidget
 
-from colorseg_gui import __version__
-from colorseg_gui.gui import settings
-from colorseg_gui.gui.actions import app_icon
-from colorseg_gui.resources import APP_ID
+class _VersionAction(argparse.Action):
+    """--version, reading the version (importlib.metadata) only when it is asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from colorseg_gui import __version__
+
+        print(f"{parser.prog} {__version__}")  # stdout, like argparse's own version action
+        parser.exit()
 
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -31,43 +39,9 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         action="store_true",
         help="check the installation headlessly and exit with its status",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     # Unknown options (Qt's own, such as -platform or -style) go on to QApplication.
     return parser.parse_known_args(list(argv))
-
-
-class FileOpenFilter(QObject):
-    """Routes macOS "Open With" / dock drops (QFileOpenEvent) into the window's loading path."""
-
-    def __init__(self, app: QApplication) -> None:
-        super().__init__(app)
-        self.window: object | None = None
-        self.pending: list[Path] = []
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
-            path = Path(event.file())
-            if self.window is not None:
-                self.window.open_path(path)  # type: ignore[attr-defined]
-            else:
-                self.pending.append(path)
-            return True
-        return super().eventFilter(watched, event)
-
-
-def _close_on_interrupt(window: QWidget) -> None:
-    """Ctrl+C in the terminal closes the window the normal way (workers joined)."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    signal.signal(signal.SIGINT, lambda *_: window.close())
-    # Python runs signal handlers only between bytecodes: wake it up now and then.
-    timer = QTimer(window)
-    timer.timeout.connect(_noop)
-    timer.start(250)
-
-
-def _noop() -> None:
-    pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,30 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
 
-    QApplication.setApplicationName("ColorSeg")
-    QApplication.setOrganizationName(settings.ORGANIZATION)
-    QApplication.setApplicationVersion(__version__)
-    QApplication.setDesktopFileName(APP_ID)  # Wayland/X11 match it to the .desktop file
-    existing = QApplication.instance()
-    app = existing or QApplication([sys.argv[0], *qt_args])
-    assert isinstance(app, QApplication)
-    app.setWindowIcon(app_icon())
-    file_filter = FileOpenFilter(app)
-    app.installEventFilter(file_filter)
+    from colorseg_gui.gui.launch import run
 
-    from colorseg_gui.gui.main_window import MainWindow
-
-    window = MainWindow()
-    file_filter.window = window
-    if existing is None:  # our own process, not a host (tests, self-test) that owns SIGINT
-        _close_on_interrupt(window)
-    window.show()
-    opened = window.open_paths(list(args.files))
-    if opened is None and file_filter.pending:
-        window.open_paths(file_filter.pending)
-    elif opened is None and args.sample:
-        window.open_sample()
-    return app.exec()
+    return run(args, qt_args)
 
 
 if __name__ == "__main__":

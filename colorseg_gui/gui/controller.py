@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 
-from colorseg_gui.engine.loading import Picture
 from colorseg_gui.gui.options_panel import RunOptions
-from colorseg_gui.gui.worker import (
-    ImageCache,
-    Job,
-    LoadedImage,
-    PreviewFrame,
-    RunOutcome,
-    SegmentationWorker,
-)
+
+if TYPE_CHECKING:
+    from colorseg_gui.engine.loading import Picture
+    from colorseg_gui.gui.worker import (
+        ImageCache,
+        Job,
+        LoadedImage,
+        PreviewFrame,
+        RunOutcome,
+        SegmentationWorker,
+    )
+
+# The worker module (numpy, Pillow, the engine) is imported by the first run, not with the
+# window: the first window appears sooner (see app.py, which preloads it in the background).
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +114,16 @@ class SegmentationController(QObject):
         if options is not None:
             self._options = options
         self._awaiting_cache = False
+        from colorseg_gui.gui.worker import Job
+
         return self._start(Job(self._next_generation(), self._options, path=Path(path)))
 
     def open_picture(self, picture: Picture, options: RunOptions | None = None) -> int:
         if options is not None:
             self._options = options
         self._awaiting_cache = False
+        from colorseg_gui.gui.worker import Job
+
         return self._start(Job(self._next_generation(), self._options, picture=picture))
 
     def set_options(self, options: RunOptions) -> int | None:
@@ -182,6 +192,8 @@ class SegmentationController(QObject):
             return gen
         gen = self._next_generation()
         self._awaiting_cache = False
+        from colorseg_gui.gui.worker import Job
+
         if self._cache is not None:
             job = Job(gen, self._options, cache=self._cache, announce=False)
         else:  # the run counting this image's colours failed: count them again
@@ -200,6 +212,8 @@ class SegmentationController(QObject):
             return job.generation
         thread = QThread()
         thread.setObjectName(f"segmentation-{job.generation}")
+        from colorseg_gui.gui.worker import SegmentationWorker
+
         worker = SegmentationWorker(job)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
@@ -258,6 +272,8 @@ class SegmentationController(QObject):
             self._builder_gen = None
         if self._awaiting_cache:
             self._awaiting_cache = False
+            from colorseg_gui.gui.worker import Job
+
             self._start(Job(self._generation, self._options, cache=cache, announce=False))
 
     @Slot(int, object)

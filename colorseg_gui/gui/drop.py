@@ -6,7 +6,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QUrl
 
-from colorseg_gui.engine.loading import is_supported_path
+
+def is_supported_path(path: Path) -> bool:
+    # The engine (numpy, Pillow) loads on first use, not with the window (start-up time).
+    from colorseg_gui.engine.loading import is_supported_path as supported
+
+    return supported(path)
+
 
 # A dropped folder contributes its images (not recursively); enough to pick one and to
 # decide the drag cursor without listing a huge directory in the GUI thread.

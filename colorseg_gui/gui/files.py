@@ -1,4 +1,8 @@
-"""File dialogs and the save/export commands of the window."""
+"""File dialogs and the save/export commands of the window.
+
+The engine and the export module (numpy, Pillow) are imported by the commands that use
+them, not with the window: the first window appears sooner.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
-
-from colorseg_gui.engine import SUPPORTED_EXTENSIONS, default_output_name
-from colorseg_gui.gui import export
 
 if TYPE_CHECKING:
     from colorseg_gui.gui.main_window import MainWindow
@@ -34,6 +35,8 @@ def describe_written(tag: str, value: object) -> str:
 
 
 def open_filter() -> str:
+    from colorseg_gui.engine.loading import SUPPORTED_EXTENSIONS
+
     patterns = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
     return f"Images ({patterns});;All files (*)"
 
@@ -80,6 +83,8 @@ def suggested_path(window: MainWindow, ext: str = ".png") -> Path:
     k = outcome.k if outcome is not None else window.options_panel.options().k
     loaded = window.loaded
     if loaded is not None and loaded.picture.path is not None:
+        from colorseg_gui.engine.writers import default_output_name
+
         return default_output_name(loaded.picture.path, k, ext)
     return Path(window.settings.last_folder) / f"pasted_cluster{k}{ext}"
 
@@ -91,6 +96,8 @@ def _source(window: MainWindow) -> Path | None:
 
 def _write(window: MainWindow, path: Path, indexed: bool) -> Path | None:
     """Start writing the result to ``path`` off the GUI thread; the window reports the end."""
+    from colorseg_gui.gui import export
+
     outcome = window.outcome
     if outcome is None:
         return None
@@ -113,6 +120,8 @@ def save(window: MainWindow) -> Path | None:
 
 
 def save_as(window: MainWindow) -> Path | None:
+    from colorseg_gui.gui import export
+
     if window.outcome is None:
         return None
     answer = ask_save_path(window, "Save result as", suggested_path(window), export.IMAGE_FILTERS)
@@ -125,6 +134,8 @@ def save_as(window: MainWindow) -> Path | None:
 
 
 def export_palette_dialog(window: MainWindow) -> Path | None:
+    from colorseg_gui.gui import export
+
     outcome = window.outcome
     if outcome is None:
         return None
@@ -139,6 +150,8 @@ def export_palette_dialog(window: MainWindow) -> Path | None:
 
 
 def export_masks_dialog(window: MainWindow) -> Path | None:
+    from colorseg_gui.gui import export
+
     outcome = window.outcome
     if outcome is None:
         return None

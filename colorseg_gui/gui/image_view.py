@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -20,7 +20,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from colorseg_gui.gui import compare
-from colorseg_gui.gui.qimage import ArrayImage
+
+if TYPE_CHECKING:  # numpy is not needed to show the empty window (start-up time)
+    import numpy as np
+    import numpy.typing as npt
+
+    from colorseg_gui.gui.qimage import ArrayImage
 
 ZOOM_STEP = 1.25
 MIN_SCALE = 1 / 64
@@ -33,7 +38,7 @@ class ImageLayer:
     """One picture at up to two resolutions: a screen-sized one and, optionally, full size."""
 
     def __init__(self, small: QImage | ArrayImage | None, full: ArrayImage | None) -> None:
-        self.small = small.image if isinstance(small, ArrayImage) else small
+        self.small = small if small is None or isinstance(small, QImage) else small.image
         self._small_holder = small  # keeps a borrowed buffer alive
         self.full = full
 
@@ -125,6 +130,8 @@ class ImageView(QWidget):
             self._overlay = None
             self._overlay_labels = None
         else:
+            import numpy as np
+
             labels = np.ascontiguousarray(label_map, dtype=np.uint8)
             height, width = labels.shape
             image = QImage(labels.data, width, height, int(labels.strides[0]),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
@@ -17,23 +17,25 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolButton, QWidget
 
-from colorseg_gui import __version__
-from colorseg_gui.engine.loading import ImageLoadError, Picture, picture_from_array
 from colorseg_gui.gui import compare, drop, files
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
 from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
 from colorseg_gui.gui.palette_view import PaletteView
-from colorseg_gui.gui.qimage import (
-    ArrayImage,
-    array_to_qimage,
-    qimage_to_array,
-)
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusFields
 from colorseg_gui.gui.tasks import TaskRunner
-from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from colorseg_gui.engine.loading import Picture
+    from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
+
+# numpy, Pillow, the engine and the worker are imported where they are first needed (an
+# image arrives), not with the window, which then appears in about half the time; app.py
+# preloads them in the background once the window is up.
 
 log = logging.getLogger(__name__)
 APP_NAME = "ColorSeg"
@@ -196,6 +198,9 @@ class MainWindow(QMainWindow):
 
     def open_qimage(self, image: QImage, name: str) -> int | None:
         """Open pasted or dropped image data (not a file) through the same path."""
+        from colorseg_gui.engine.loading import ImageLoadError, picture_from_array
+        from colorseg_gui.gui.qimage import qimage_to_array
+
         array = qimage_to_array(image)
         try:
             return self.open_picture(picture_from_array(array, name=name))
@@ -251,6 +256,8 @@ class MainWindow(QMainWindow):
     # ----- controller signals --------------------------------------------------------------
     @Slot(int, object)
     def _on_image_loaded(self, gen: int, loaded: LoadedImage) -> None:
+        from colorseg_gui.gui.qimage import ArrayImage
+
         self._loaded, self._outcome, self._labels = loaded, None, None
         picture = loaded.picture
         size = QSize(picture.width, picture.height)
@@ -279,6 +286,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, object)
     def _on_preview_ready(self, gen: int, frame: PreviewFrame) -> None:
+        from colorseg_gui.gui.qimage import ArrayImage
+
         if gen < self._painted_generation:
             return  # never paint an older request over a newer one
         if gen > self._painted_generation:
@@ -297,6 +306,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, object)
     def _on_result_ready(self, gen: int, outcome: RunOutcome) -> None:
+        from colorseg_gui.gui.qimage import ArrayImage
+
         if gen < self._painted_generation:
             return
         self._painted_generation = gen
@@ -364,6 +375,8 @@ class MainWindow(QMainWindow):
         elif self._outcome is not None and self._outcome.result.step.labels is self._labels:
             self.view.set_highlight(self._outcome.result.labels, cluster)  # full resolution
         elif cache is not None:
+            import numpy as np
+
             preview = cache.preview
             index = preview.index[:: preview.samples, :: preview.samples]
             self.view.set_highlight(np.asarray(self._labels, dtype=np.uint8)[index], cluster)
@@ -444,6 +457,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def copy_result(self) -> None:
         if self._outcome is not None:
+            from colorseg_gui.gui.qimage import array_to_qimage
+
             QGuiApplication.clipboard().setImage(array_to_qimage(self._outcome.image))
             self.statusBar().showMessage("Result copied to the clipboard", 4000)
 
@@ -453,6 +468,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about(self) -> None:
+        from colorseg_gui import __version__
+
         QMessageBox.about(
             self,
             f"About {APP_NAME}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from colorseg_gui.engine.types import Space
+if TYPE_CHECKING:  # the engine is not imported with the window
+    from colorseg_gui.engine.types import Space
 
 SLIDER_MIN, SLIDER_MAX = 2, 64
 SPIN_MIN, SPIN_MAX = 1, 256

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
@@ -16,11 +16,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 CLUSTER_ROLE = Qt.ItemDataRole.UserRole
 SWATCH = QSize(36, 24)
 
 
 def hex_color(rgb: npt.ArrayLike) -> str:
+    import numpy as np
+
     r, g, b = (int(v) for v in np.asarray(rgb).reshape(3))
     return f"#{r:02x}{g:02x}{b:02x}"
 
@@ -53,14 +59,14 @@ class PaletteView(QListWidget):
         self._clear_action = QAction("Clear highlight", self)
         self._clear_action.triggered.connect(self.clear_highlight)
         self.addAction(self._clear_action)
-        self._palette = np.zeros((0, 3), dtype=np.uint8)
-        self._order = np.zeros(0, dtype=np.intp)
         self._last_clicked = -1
         self.itemSelectionChanged.connect(self._on_selection_changed)
         self.itemClicked.connect(self._on_item_clicked)
 
     def set_palette(self, palette: npt.NDArray[np.uint8], weights: npt.NDArray[np.float64]) -> None:
         """Show ``palette`` (k x 3) sorted by ``weights`` (k), keeping the selected cluster."""
+        import numpy as np  # with the first palette, not with the window (start-up time)
+
         selected = self.selected_cluster()
         palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
         weights = np.asarray(weights, dtype=np.float64).reshape(-1)
@@ -83,7 +89,6 @@ class PaletteView(QListWidget):
                         self.setCurrentRow(row, self.selectionModel().SelectionFlag.Current)
         finally:
             self.blockSignals(False)
-        self._palette, self._order = palette.copy(), order
 
     @staticmethod
     def _fill(
@@ -122,8 +127,6 @@ class PaletteView(QListWidget):
 
     def clear_palette(self) -> None:
         self.clear()
-        self._palette = np.zeros((0, 3), dtype=np.uint8)
-        self._order = np.zeros(0, dtype=np.intp)
 
     def copy_selected_hex(self) -> str:
         item = self.currentItem()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from colorseg_gui.engine.types import Space
+if TYPE_CHECKING:  # the engine is not imported with the window
+    from colorseg_gui.engine.types import Space
 
 ORGANIZATION = "ColorSeg"
 APPLICATION = "ColorSeg"

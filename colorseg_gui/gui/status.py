@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 
-from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
+if TYPE_CHECKING:
+    from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
 
 STOP_REASONS = {
     "converged": ("Converged", "No pixel changed cluster in the last iteration"),

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from colorseg_gui.engine import ExportError
 from colorseg_gui.gui import controller as controller_module
 
 log = logging.getLogger(__name__)
@@ -27,6 +26,8 @@ class _TaskWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        from colorseg_gui.engine import ExportError  # not with the window: start-up time
+
         try:
             self.succeeded.emit(self._tag, self._function(*self._args))
         except (ExportError, OSError, ValueError) as exc:

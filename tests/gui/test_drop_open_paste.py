@@ -11,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiAppli
 from PySide6.QtWidgets import QApplication
 
 from colorseg_gui.gui import app as app_module
-from colorseg_gui.gui import files
+from colorseg_gui.gui import files, launch
 
 
 def _mime(*paths: Path) -> QMimeData:
@@ -189,7 +189,7 @@ def test_version_flag(capsys):
 def test_file_open_event_goes_through_the_loading_path(qtbot, window, photo):
     from PySide6.QtGui import QFileOpenEvent
 
-    file_filter = app_module.FileOpenFilter(QApplication.instance())
+    file_filter = launch.FileOpenFilter(QApplication.instance())
     file_filter.window = window
     with qtbot.waitSignal(window.result_ready, timeout=60_000):
         assert file_filter.eventFilter(window, QFileOpenEvent(str(photo)))
