@@ -1,0 +1,69 @@
+"""Start-up stays light: what `--version` and the empty first window import (not timed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+HEAVY = ("numpy", "PIL", "colorseg_gui.engine")
+
+
+def _modules_after(code: str) -> set[str]:
+    """Run ``code`` in a fresh interpreter; the top-level names of what it imported."""
+    script = textwrap.dedent(code) + textwrap.dedent(
+        """
+        import sys
+        print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return set(proc.stderr.split())
+
+
+def test_version_and_argument_parsing_import_no_qt_numpy_or_pillow():
+    loaded = _modules_after(
+        """
+        import contextlib, io
+        from colorseg_gui.gui import app
+        app.parse_args(["photo.jpg", "--sample"])
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+            app.main(["--version"])
+        from colorseg_gui import __version__
+        assert out.getvalue().split() == ["colorseg-gui", __version__], out.getvalue()
+        """
+    )
+    assert not {name for name in loaded if name.split(".")[0] in ("PySide6", "numpy", "PIL")}
+
+
+def test_the_empty_window_needs_no_numpy_pillow_or_engine(tmp_path):
+    loaded = _modules_after(
+        f"""
+        import os
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
+        app = QApplication([])
+        from colorseg_gui.gui import MainWindow
+        window = MainWindow()
+        window.show()
+        app.processEvents()
+        window.close()
+        """
+    )
+    assert "colorseg_gui.gui.main_window" in loaded
+    assert not [name for name in loaded if name.startswith(HEAVY)]
+
+
+def test_the_preload_imports_what_the_first_image_needs():
+    loaded = _modules_after(
+        """
+        from colorseg_gui.gui import preload
+        preload.start().join(60)
+        """
+    )
+    assert {"numpy", "PIL.Image", "colorseg_gui.engine.loading"} <= loaded
