@@ -16,6 +16,8 @@ IDX = npt.NDArray[np.intp]
 # Points per pass of the fused kernel: large enough that numpy's per-call overhead is small,
 # small enough that the five float32 temporaries stay in the L2 cache.
 CHUNK = 1 << 16
+# Below this a second thread costs more than it saves.
+_MIN_CHUNK = 1 << 12
 # Relative rounding unit of float32.
 _U32 = 2.0**-24
 
@@ -132,18 +134,42 @@ def sqdist_to_assigned(x64: F64, centroids: F64, labels: npt.NDArray[np.uint8]) 
     return d
 
 
+def sqdist_to_own(points: Points, rows: IDX, centroids: F64, own: IDX) -> F64:
+    """Float64 squared distance of points[rows] to centroids[own], summed as above.
+
+    Column by column through np.take: far cheaper than gathering N x 3 rows, and identical
+    values (float32 columns of RGB hold the integer coordinates exactly).
+    """
+    lab = None if points.u8 is not None else np.take(points.rows(), rows, axis=0)
+    cent = np.ascontiguousarray(centroids.T)
+    total: F64 | None = None
+    for c in range(3):
+        x = np.take(points.cols[c], rows) if lab is None else lab[:, c]
+        d = np.take(cent[c], own)
+        np.subtract(x, d, out=d)
+        np.multiply(d, d, out=d)
+        if total is None:
+            total = d
+        else:
+            total += d
+    assert total is not None
+    return total
+
+
 def nearest_two(
     points: Points,
     centroids: F64,
     idx: IDX | None = None,
     group_of: npt.NDArray[np.intp] | None = None,
+    parallel: bool = True,
 ) -> tuple[npt.NDArray[np.uint8], F32, F32]:
     """Nearest centroid of each point (or of points[idx]) and bounds for the skip tests.
 
     Returns labels equal to a float64 argmin (lowest index on ties), an upper bound on the
     distance (not squared) to that centroid, and for every group of centroids (`group_of`
     maps centroid -> group; one group by default) a lower bound on the distance to any other
-    centroid of the group, as a (groups x m) array.
+    centroid of the group, as a (groups x m) array.  parallel=False runs in the calling
+    thread: for callers that are themselves tasks of the shared pool (it must not nest).
     """
     k = centroids.shape[0]
     if group_of is None:
@@ -159,15 +185,25 @@ def nearest_two(
     def run(start: int, stop: int) -> None:
         # Everything per colour happens inside the chunk, so that both cores share it all
         # (gathers, bounds and the float64 re-check included), not just the distances.
-        part = slice(start, stop) if idx is None else idx[start:stop]
-        cols = [col[part] for col in points.cols]
+        part: IDX | slice
+        if idx is None:
+            part = slice(start, stop)
+            cols = [col[part] for col in points.cols]
+        else:
+            part = idx[start:stop]
+            cols = [np.take(col, part) for col in points.cols]
         best, d1, low = _nearest_chunk(cols[0], cols[1], cols[2], c32, group_of, n_groups)
         _finish_chunk(points, centroids, group_of, radius, part, best, d1, low)
         labels[start:stop] = best
         upper[start:stop] = d1
         lower[:, start:stop] = low
 
-    map_ranges(run, m, CHUNK)
+    if parallel:
+        # Small inputs still split in two, so that both cores get a share.
+        map_ranges(run, m, max(_MIN_CHUNK, min(CHUNK, -(-m // 2))))
+    else:
+        for start in range(0, m, CHUNK):
+            run(start, min(m, start + CHUNK))
     return labels, upper, lower
 
 

@@ -66,7 +66,7 @@ def build_histogram(
 
     codes = _distinct_codes(flat)
     index = _entry_index(flat, codes)
-    counts = np.bincount(index, minlength=codes.shape[0]).astype(np.int64)
+    counts = np.bincount(index, minlength=codes.shape[0]).astype(np.int64, copy=False)
     weights: npt.NDArray[np.float64]
     kept_alpha: npt.NDArray[np.uint8] | None = None
     if alpha is None:

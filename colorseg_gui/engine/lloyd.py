@@ -13,6 +13,7 @@ from colorseg_gui.engine.assign import (
     Points,
     nearest_two,
     sqdist_to_assigned,
+    sqdist_to_own,
 )
 from colorseg_gui.engine.parallel import map_ranges
 
@@ -54,6 +55,10 @@ def integer_scale(weights: F64, points: Points) -> float | None:
     return None
 
 
+# Colours per task of the bound tests.  Most steps reassign few colours, and with the other
+# core busy (measured: load 2-3 on 2 cores) waking a second thread cost more than it saved
+# below half a million colours; millions of colours (noise, first steps) do gain from it.
+_REASSIGN_CHUNK = 1 << 19
 # Colours per task when the cluster sums are computed from scratch.
 _STATS_CHUNK = 1 << 18
 # Lower bounds cost 4 bytes per colour per group: cap them for huge histograms.
@@ -85,6 +90,18 @@ def centroid_groups(centroids: F64, n_colors: int) -> npt.NDArray[np.intp]:
     return np.unique(group, return_inverse=True)[1].astype(np.intp)
 
 
+@dataclass(frozen=True, eq=False)
+class _Check:
+    """What the bound tests of one iteration share across ranges of colours."""
+
+    centroids: F64
+    half: F64  # half the distance from each centroid to its nearest other centroid
+    slack: np.float32
+    to_own: F32  # drift per centroid
+    to_half: F32  # half - drift per centroid
+    group_drift: F32
+
+
 class LloydState:
     """Labels, distance bounds and cluster sums carried from one iteration to the next.
 
@@ -109,7 +126,7 @@ class LloydState:
         self.labels: U8 | None = None
         self.previous: U8 | None = None  # the labels handed out last step (never mutated)
         n = points.n
-        self.upper = np.empty(n, np.float32)
+        self.upper = np.empty(0, np.float32)
         self.lower = np.empty((0, n), np.float32)
         self.group_of = np.zeros(0, np.intp)
         self.drift = np.zeros(0)
@@ -124,16 +141,26 @@ class LloydState:
         top += float(self.group_drift.max(initial=0.0))
         return 1e-5 * top + 1e-9
 
-    def _set_bounds(self, rows: npt.NDArray[np.intp] | slice, upper: F32, lower: F32) -> None:
+    def _set_bounds(self, rows: npt.NDArray[np.intp], upper: F32, lower: F32) -> None:
         assert self.labels is not None
-        self.upper[rows] = upper - self.drift[self.labels[rows]]
-        self.lower[:, rows] = lower + self.group_drift[:, None].astype(np.float32)
+        self.upper[rows] = upper - np.take(self.drift, np.take(self.labels, rows))
+        lower += self.group_drift[:, None].astype(np.float32)
+        self.lower[:, rows] = lower
 
-    def _other_bound(self, rows: npt.NDArray[np.intp] | slice) -> F32:
+    def _other_bound(self, rows: npt.NDArray[np.intp] | slice, group_drift: F32) -> F32:
         """Lower bound on the distance from each colour to any centroid but its own."""
-        low = self.lower[0, rows] - np.float32(self.group_drift[0])
+
+        def part(g: int) -> F32:
+            # Fresh arrays (never views of the stored bounds): the caller's passes are in place.
+            if isinstance(rows, slice):
+                return self.lower[g, rows] - group_drift[g]
+            shifted = np.take(self.lower[g], rows)
+            shifted -= group_drift[g]
+            return shifted
+
+        low = part(0)
         for g in range(1, self.lower.shape[0]):
-            np.minimum(low, self.lower[g, rows] - np.float32(self.group_drift[g]), out=low)
+            np.minimum(low, part(g), out=low)
         return low
 
     # -- cluster statistics ------------------------------------------------------------
@@ -186,13 +213,11 @@ class LloydState:
         k = centroids.shape[0]
         if self.labels is None:
             self.group_of = centroid_groups(centroids, self.points.n)
-            n_groups = int(self.group_of.max()) + 1
-            self.lower = np.empty((n_groups, self.points.n), np.float32)
             labels, upper, lower = nearest_two(self.points, centroids, None, self.group_of)
-            self.labels = labels
+            # No centroid has drifted yet: the fresh bounds are stored as they are.
+            self.labels, self.upper, self.lower = labels, upper, lower
             self.drift = np.zeros(k)
-            self.group_drift = np.zeros(n_groups)
-            self._set_bounds(slice(None), upper, lower)
+            self.group_drift = np.zeros(lower.shape[0])
             changed = int(self.counts.sum())
             self._full_stats(k)
         else:
@@ -217,8 +242,7 @@ class LloydState:
         )
 
     def _reassign(self, centroids: F64) -> int:
-        labels = self.labels
-        assert labels is not None
+        assert self.labels is not None
         k = centroids.shape[0]
         # Hamerly: a colour keeps its centroid when its distance to it is below the distance
         # to any other centroid, or below half the gap to the nearest other centroid.
@@ -228,39 +252,69 @@ class LloydState:
             half = gaps.min(axis=1) / 2.0
         else:
             half = np.full(1, np.inf)
-        slack = np.float32(self._slack())
+        check = _Check(
+            centroids=centroids,
+            half=half,
+            slack=np.float32(self._slack()),
+            to_own=self.drift.astype(np.float32),
+            to_half=(half - self.drift).astype(np.float32),
+            group_drift=self.group_drift.astype(np.float32),
+        )
+        # Every colour's test and update touches only its own rows: ranges may run in parallel.
+        parts = [
+            p
+            for p in map_ranges(
+                lambda a, b: self._reassign_range(check, a, b), self.points.n, _REASSIGN_CHUNK
+            )
+            if p is not None
+        ]
+        if not parts:
+            return 0
+        rows, old, new = (np.concatenate([p[i] for p in parts]) for i in range(3))
+        self._move(rows, old, new, k)
+        return int(self.counts[rows].sum())
+
+    def _reassign_range(
+        self, check: _Check, start: int, stop: int
+    ) -> tuple[npt.NDArray[np.intp], U8, U8] | None:
+        """Reassign the colours start..stop that the bounds cannot keep; (moved, old, new)."""
+        labels = self.labels
+        assert labels is not None
+        span = slice(start, stop)
+        slack = check.slack
         # Skip when upper + drift[a] + slack < min_g lower[g] - group_drift[g] (no other
         # centroid is closer) or upper + slack < half[a] - drift[a] (the centroid-gap test).
-        index = labels.astype(np.intp)  # np.take is twice as fast with native indices
-        to_own = self.drift.astype(np.float32)
-        to_half = (half - self.drift).astype(np.float32)
-        test = np.take(to_own, index)
-        test += self.upper
+        index = labels[span].astype(np.intp)  # np.take is twice as fast with native indices
+        upper = self.upper[span]
+        test = np.take(check.to_own, index)
+        test += upper
         test += slack
-        fails = test >= self._other_bound(slice(None))
-        np.take(to_half, index, out=test)
-        test -= self.upper
+        fails = test >= self._other_bound(span, check.group_drift)
+        np.take(check.to_half, index, out=test)
+        test -= upper
         fails &= test <= slack
         rows = np.flatnonzero(fails)
         if rows.size == 0:
-            return 0
+            return None
+        rows += start
         # Tighten the upper bound with the exact distance before paying for all k.
-        exact = np.sqrt(sqdist_to_assigned(self.points.rows(rows), centroids, labels[rows]))
-        own = labels[rows]
-        others = self._other_bound(rows).astype(np.float64)
-        bound = np.maximum(others, half[own]) - float(slack)
-        self.upper[rows] = exact - self.drift[own]
+        own = np.take(index, rows - start)
+        exact = sqdist_to_own(self.points, rows, check.centroids, own)
+        np.sqrt(exact, out=exact)
+        bound = np.maximum(self._other_bound(rows, check.group_drift), np.take(check.half, own))
+        bound -= float(slack)
+        self.upper[rows] = exact - np.take(self.drift, own)
         rows = rows[exact >= bound]
         if rows.size == 0:
-            return 0
-        new, up, low = nearest_two(self.points, centroids, rows, self.group_of)
-        old = labels[rows]
+            return None
+        new, up, low = nearest_two(
+            self.points, check.centroids, rows, self.group_of, parallel=False
+        )
+        old = np.take(labels, rows)
         labels[rows] = new
         self._set_bounds(rows, up, low)
         moved = new != old
-        rows = rows[moved]
-        self._move(rows, old[moved], new[moved], k)
-        return int(self.counts[rows].sum())
+        return rows[moved], old[moved], new[moved]
 
     def _inertia(self, centroids: F64) -> float:
         # J = sum_j Q_j - 2 c_j.S_j + W_j |c_j|^2, from the sums of the new assignment.
