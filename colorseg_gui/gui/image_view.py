@@ -13,13 +13,13 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
-    QPen,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from colorseg_gui.gui import compare
+from colorseg_gui.gui import compare, view_paint
+from colorseg_gui.gui.view_paint import ImageLayer
 
 if TYPE_CHECKING:  # numpy is not needed to show the empty window (start-up time)
     import numpy as np
@@ -31,33 +31,6 @@ ZOOM_STEP = 1.25
 MIN_SCALE = 1 / 64
 MAX_SCALE = 64.0
 DIVIDER_GRAB = 6.0  # logical pixels either side of the split divider that grab it
-PLACEHOLDER = "Drop an image here, or press Ctrl+O"
-
-
-class ImageLayer:
-    """One picture at up to two resolutions: a screen-sized one and, optionally, full size."""
-
-    def __init__(self, small: QImage | ArrayImage | None, full: ArrayImage | None) -> None:
-        self.small = small if small is None or isinstance(small, QImage) else small.image
-        self._small_holder = small  # keeps a borrowed buffer alive
-        self.full = full
-
-    def pick(self, device_scale: float, image_width: int) -> tuple[QImage, float] | None:
-        """The image to draw at ``device_scale`` device pixels per image pixel, and its factor."""
-        candidates: list[QImage] = []
-        if self.small is not None and not self.small.isNull():
-            candidates.append(self.small)
-        if self.full is not None:
-            candidates.append(self.full.image)
-        if not candidates:
-            return None
-        # The smallest image that still has at least one of its pixels per device pixel.
-        needed = device_scale * image_width
-        for image in candidates:
-            if image.width() >= needed - 0.5:
-                return image, image.width() / image_width
-        image = candidates[-1]
-        return image, image.width() / image_width
 
 
 class ImageView(QWidget):
@@ -253,7 +226,7 @@ class ImageView(QWidget):
         painter = QPainter(self)
         rect = QRectF(self.rect())
         if self._image_size is None:
-            self._paint_placeholder(painter, rect)
+            view_paint.paint_placeholder(painter, rect, self.palette())
             return
         show_original = self._space_held or not self.has_result()
         for pane in compare.panes(self._mode, rect, self._split, self._space_held):
@@ -261,96 +234,23 @@ class ImageView(QWidget):
             if layer_name == compare.RESULT and show_original:
                 layer_name = compare.ORIGINAL
             layer = self._original if layer_name == compare.ORIGINAL else self._result
-            self._paint_layer(painter, pane, layer, layer_name == compare.RESULT)
+            overlay = self._overlay if layer_name == compare.RESULT else None
+            view_paint.paint_layer(painter, pane, layer, self._placement(), overlay)
             if pane.caption:
                 caption = pane.caption
                 if pane.layer == compare.RESULT and not self.has_result():
                     caption = "Result (computing…)"
-                self._paint_caption(painter, pane, caption)
+                on_right = pane.layer == compare.RESULT and self._mode == compare.SPLIT
+                view_paint.paint_caption(painter, pane, caption, self.palette(), on_right)
         if self._mode == compare.SPLIT and not self._space_held:
-            self._paint_divider(painter, rect)
+            view_paint.paint_divider(painter, rect, self._divider_x(), self.palette())
 
-    def _paint_layer(
-        self, painter: QPainter, pane: compare.Pane, layer: ImageLayer, with_overlay: bool
-    ) -> None:
+    def _placement(self) -> view_paint.Placement:
         assert self._image_size is not None
-        iw, ih = self._image_size.width(), self._image_size.height()
-        picked = layer.pick(self.device_scale, iw)
-        if picked is None or pane.clip.width() <= 0:
-            return
-        image, factor = picked
-        origin = pane.frame.topLeft() + self._offset
-        target_full = QRectF(origin.x(), origin.y(), iw * self._scale, ih * self._scale)
-        target = target_full.intersected(pane.clip)
-        if target.isEmpty():
-            return
-        # Draw only the visible part: a 15 MP image is never pushed through the painter whole.
-        source = QRectF(
-            (target.x() - origin.x()) / self._scale,
-            (target.y() - origin.y()) / self._scale,
-            target.width() / self._scale,
-            target.height() / self._scale,
-        )
-        painter.save()
-        painter.setClipRect(pane.clip)
-        # Smooth when shrinking; nearest when enlarging so pixels stay crisp.
-        smooth = self.device_scale < 1.0
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
-        painter.drawImage(target, image, _scaled(source, factor))
-        if with_overlay and self._overlay is not None:
-            painter.drawImage(target, self._overlay, _scaled(source, self._overlay.width() / iw))
-        painter.restore()
-
-    def _paint_caption(self, painter: QPainter, pane: compare.Pane, caption: str) -> None:
-        metrics = painter.fontMetrics()
-        width = metrics.horizontalAdvance(caption) + 12
-        height = metrics.height() + 6
-        if pane.layer == compare.RESULT and self._mode == compare.SPLIT:
-            x = pane.clip.right() - width - 8
-        else:
-            x = pane.clip.left() + 8
-        if pane.clip.width() < width + 16:
-            return
-        box = QRectF(x, pane.clip.top() + 8, width, height)
-        background = self.palette().color(QPalette.ColorRole.ToolTipBase)
-        background.setAlpha(220)
-        painter.save()
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(background)
-        painter.drawRoundedRect(box, 4, 4)
-        painter.setPen(self.palette().color(QPalette.ColorRole.ToolTipText))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, caption)
-        painter.restore()
+        return view_paint.Placement(self._image_size, self.device_scale, self._scale, self._offset)
 
     def _divider_x(self) -> float:
         return self.width() * self._split
-
-    def _paint_divider(self, painter: QPainter, rect: QRectF) -> None:
-        x = self._divider_x()
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Base), 3))
-        painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 1))
-        painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-        painter.setBrush(self.palette().color(QPalette.ColorRole.Highlight))
-        painter.drawEllipse(QPointF(x, rect.center().y()), 7, 7)
-        painter.restore()
-
-    def _paint_placeholder(self, painter: QPainter, rect: QRectF) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        frame = rect.adjusted(24, 24, -24, -24)
-        pen = QPen(self.palette().color(QPalette.ColorRole.Text), 2, Qt.PenStyle.DashLine)
-        pen_color = QColor(pen.color())
-        pen_color.setAlpha(110)
-        pen.setColor(pen_color)
-        painter.setPen(pen)
-        painter.drawRoundedRect(frame, 12, 12)
-        font = painter.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        painter.setFont(font)
-        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
-        painter.drawText(frame, Qt.AlignmentFlag.AlignCenter, PLACEHOLDER)
 
     # ----- input -----------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -453,8 +353,3 @@ class ImageView(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(900, 640)
 
-
-def _scaled(rect: QRectF, factor: float) -> QRectF:
-    return QRectF(
-        rect.x() * factor, rect.y() * factor, rect.width() * factor, rect.height() * factor
-    )
