@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     )
 
 # The worker module (numpy, Pillow, the engine) is imported by the first run, not with the
-# window: the first window appears sooner (see app.py, which preloads it in the background).
+# window: the first window appears sooner (launch.py preloads numpy, Pillow and the engine).
 
 log = logging.getLogger(__name__)
 

@@ -23,18 +23,17 @@ from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
 from colorseg_gui.gui.palette_view import PaletteView
+from colorseg_gui.gui.run_display import RunDisplay
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusFields
 from colorseg_gui.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from colorseg_gui.engine.loading import Picture
-    from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
+    from colorseg_gui.gui.worker import LoadedImage, RunOutcome
 
 # numpy, Pillow, the engine and the worker are imported where they are first needed (an
-# image arrives), not with the window, which then appears in about half the time; app.py
+# image arrives), not with the window, which then appears in about half the time; launch.py
 # preloads them in the background once the window is up.
 
 log = logging.getLogger(__name__)
@@ -57,10 +56,6 @@ class MainWindow(QMainWindow):
         self.settings = Settings()
         self.controller = SegmentationController(self)
         self.tasks = TaskRunner(self)
-        self._loaded: LoadedImage | None = None
-        self._outcome: RunOutcome | None = None
-        self._labels: np.ndarray | None = None  # per-colour labels of what the view shows
-        self._painted_generation = 0
         self._ignored = 0  # files dropped together with the one being opened
 
         self.view = ImageView()
@@ -78,6 +73,7 @@ class MainWindow(QMainWindow):
         stop_button.setDefaultAction(self.commands.stop)
         stop_button.setAccessibleName("Stop the run")
         self.status = StatusFields(self.statusBar(), stop_button)
+        self.display = RunDisplay(self.controller, self.view, self.palette_view, self.status, self)
         self._connect()
         app = QCoreApplication.instance()
         if app is not None:  # safety net: a quit that bypasses closeEvent still joins workers
@@ -125,14 +121,13 @@ class MainWindow(QMainWindow):
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.tasks.succeeded.connect(self._on_task_succeeded)
         self.tasks.failed.connect(self._on_task_failed)
-        c.image_loaded.connect(self._on_image_loaded)
-        c.preview_ready.connect(self._on_preview_ready)
-        c.result_ready.connect(self._on_result_ready)
+        self.display.image_shown.connect(self._on_image_shown)
+        self.display.preview_shown.connect(self.preview_shown)
+        self.display.result_shown.connect(self._on_result_shown)
         c.load_failed.connect(self._on_load_failed)
         c.run_failed.connect(self._on_run_failed)
         c.busy_changed.connect(self._on_busy_changed)
         self.options_panel.options_changed.connect(self._on_options_changed)
-        self.palette_view.cluster_selected.connect(self._on_cluster_selected)
         self.view.zoom_changed.connect(self.status.show_zoom)
         self.view.mode_changed.connect(self._on_view_mode_changed)
 
@@ -253,20 +248,10 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    # ----- controller signals --------------------------------------------------------------
-    @Slot(int, object)
-    def _on_image_loaded(self, gen: int, loaded: LoadedImage) -> None:
-        from colorseg_gui.gui.qimage import ArrayImage
-
-        self._loaded, self._outcome, self._labels = loaded, None, None
+    # ----- controller signals (the display paints the run; see run_display.py) -----------
+    @Slot(object)
+    def _on_image_shown(self, loaded: LoadedImage) -> None:
         picture = loaded.picture
-        size = QSize(picture.width, picture.height)
-        bigger = loaded.full.shape[:2] != loaded.display.shape[:2]
-        full = ArrayImage(loaded.full) if bigger else None
-        opaque = picture.alpha is None
-        self.view.set_original(ArrayImage(loaded.screen, screen=opaque), full, size)
-        self.palette_view.clear_palette()
-        self.status.show_image(loaded)
         self.setWindowTitle(f"{picture.name} — {APP_NAME}")
         if picture.path is not None:
             self.settings.add_recent(str(picture.path))
@@ -284,45 +269,8 @@ class MainWindow(QMainWindow):
         )
         self._update_enabled()
 
-    @Slot(int, object)
-    def _on_preview_ready(self, gen: int, frame: PreviewFrame) -> None:
-        from colorseg_gui.gui.qimage import ArrayImage
-
-        if gen < self._painted_generation:
-            return  # never paint an older request over a newer one
-        if gen > self._painted_generation:
-            self.palette_view.clear_highlight()  # cluster numbers mean nothing across runs
-        self._painted_generation = gen
-        self.view.set_result(ArrayImage(frame.image, screen=frame.opaque), None)
-        self._labels = None if frame.sampled else frame.step.labels
-        self.palette_view.set_palette(frame.step.palette, frame.step.weights)
-        self._refresh_highlight()
-        cache = self.controller.cache
-        if cache is not None and self._loaded is not None:
-            picture = self._loaded.picture
-            self.status.show_colors(cache.histogram.n_colors, picture.width, picture.height)
-        self.status.show_frame(frame)
-        self.preview_shown.emit(int(frame.step.iteration))
-
-    @Slot(int, object)
-    def _on_result_ready(self, gen: int, outcome: RunOutcome) -> None:
-        from colorseg_gui.gui.qimage import ArrayImage
-
-        if gen < self._painted_generation:
-            return
-        self._painted_generation = gen
-        self._outcome = outcome
-        opaque = outcome.result.histogram.alpha is None
-        small = ArrayImage(outcome.preview, screen=opaque)  # borrowed, not copied
-        # Full resolution only where the preview is smaller: zooming in stays exact.
-        bigger = outcome.preview.shape[:2] != outcome.image.shape[:2]
-        self.view.set_result(small, ArrayImage(outcome.image) if bigger else None)
-        self._labels = outcome.result.step.labels
-        self.palette_view.set_palette(outcome.palette, outcome.weights)
-        self._refresh_highlight()
-        hist = outcome.result.histogram
-        self.status.show_colors(hist.n_colors, hist.shape[1], hist.shape[0])
-        self.status.show_outcome(outcome)
+    @Slot(object)
+    def _on_result_shown(self, outcome: RunOutcome) -> None:
         self._update_enabled()
         self.result_ready.emit(outcome)
 
@@ -348,40 +296,20 @@ class MainWindow(QMainWindow):
     def _on_options_changed(self, options: RunOptions) -> None:
         self.settings.k, self.settings.space = options.k, options.space
         if self.controller.set_options(options) is not None:
-            self._outcome = None
+            self.display.outcome = None
             self._update_enabled()
 
     @Slot()
     def _on_rerun(self) -> None:
         self.options_panel.flush()
         self.controller.set_options(self.options_panel.options())
-        self._outcome = None
+        self.display.outcome = None
         self._update_enabled()
 
     @Slot()
     def stop(self) -> None:
         if self.controller.stop():
             self.statusBar().showMessage("Stopping; the current step is kept", 4000)
-
-    @Slot(int)
-    def _on_cluster_selected(self, cluster: int) -> None:
-        self._refresh_highlight()
-
-    def _refresh_highlight(self) -> None:
-        cluster = self.palette_view.selected_cluster()
-        cache = self.controller.cache
-        if cluster < 0 or self._labels is None:
-            self.view.set_highlight(None)
-        elif self._outcome is not None and self._outcome.result.step.labels is self._labels:
-            self.view.set_highlight(self._outcome.result.labels, cluster)  # full resolution
-        elif cache is not None:
-            import numpy as np
-
-            preview = cache.preview
-            index = preview.index[:: preview.samples, :: preview.samples]
-            self.view.set_highlight(np.asarray(self._labels, dtype=np.uint8)[index], cluster)
-        else:
-            self.view.set_highlight(None)
 
     @Slot()
     def _on_mode_action(self) -> None:
@@ -414,10 +342,10 @@ class MainWindow(QMainWindow):
     # ----- saving and exporting ---------------------------------------------------------------
     @property
     def outcome(self) -> RunOutcome | None:
-        return self._outcome
+        return self.display.outcome
 
     def _update_enabled(self) -> None:
-        has_result = self._outcome is not None
+        has_result = self.display.outcome is not None
         for action in (
             self.commands.save,
             self.commands.save_as,
@@ -426,7 +354,7 @@ class MainWindow(QMainWindow):
             self.commands.copy_result,
         ):
             action.setEnabled(has_result)
-        self.commands.rerun.setEnabled(self._loaded is not None)
+        self.commands.rerun.setEnabled(self.display.loaded is not None)
 
     @Slot()
     def _on_save(self) -> None:
@@ -456,15 +384,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def copy_result(self) -> None:
-        if self._outcome is not None:
+        outcome = self.display.outcome
+        if outcome is not None:
             from colorseg_gui.gui.qimage import array_to_qimage
 
-            QGuiApplication.clipboard().setImage(array_to_qimage(self._outcome.image))
+            QGuiApplication.clipboard().setImage(array_to_qimage(outcome.image))
             self.statusBar().showMessage("Result copied to the clipboard", 4000)
 
     @property
     def loaded(self) -> LoadedImage | None:
-        return self._loaded
+        return self.display.loaded
 
     @Slot()
     def _on_about(self) -> None:
