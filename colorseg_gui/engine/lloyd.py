@@ -11,9 +11,9 @@ from colorseg_gui.engine.assign import (
     F32,
     F64,
     Points,
+    float32_error,
     nearest_two,
     sqdist_to_assigned,
-    sqdist_to_own,
 )
 from colorseg_gui.engine.parallel import map_ranges
 
@@ -97,9 +97,28 @@ class _Check:
     centroids: F64
     half: F64  # half the distance from each centroid to its nearest other centroid
     slack: np.float32
-    to_own: F32  # drift per centroid
-    to_half: F32  # half - drift per centroid
+    half32: F32
+    c32: tuple[F32, ...]  # centroid coordinates as float32 columns
+    radius: float  # of the colours and centroids, for the float32 error bound
     group_drift: F32
+
+
+def _own_distance(points: Points, span: slice, index: npt.NDArray[np.intp], check: _Check) -> F32:
+    """Upper bound on each colour's distance to its own centroid, from float32 arithmetic."""
+    cols = points.cols
+    d = np.take(check.c32[0], index)
+    np.subtract(cols[0][span], d, out=d)
+    d *= d
+    t = np.take(check.c32[1], index)
+    np.subtract(cols[1][span], t, out=t)
+    t *= t
+    d += t
+    np.take(check.c32[2], index, out=t)
+    np.subtract(cols[2][span], t, out=t)
+    t *= t
+    d += t
+    d += float32_error(d, check.radius)
+    return np.sqrt(d, out=d)
 
 
 class LloydState:
@@ -107,12 +126,13 @@ class LloydState:
 
     Bounds follow Hamerly, with one lower bound per group of centroids as in Yinyang
     k-means (a centroid that moves a lot only loosens the bound of its own group).  They are
-    stored lazily, relative to how far the centroids have moved in total: upper = (bound on
-    the distance to its own centroid) - drift[own], lower[g] = (bound on the distance to any
-    other centroid of group g) + group_drift[g], where drift[j] sums the shifts of centroid j
-    and group_drift[g] the largest shift in group g, step after step.  An iteration then
-    costs two table gathers and a few float32 passes for the colours it can skip, instead of
-    rewriting every bound.  Float32 rounding is covered by `_slack`.
+    stored lazily, relative to how far the centroids have moved in total: lower[g] = (bound
+    on the distance to any other centroid of group g) + group_drift[g], where group_drift[g]
+    sums the largest shift in group g, step after step, so that an iteration need not
+    rewrite every bound.  The distance to the own centroid is recomputed in float32 for
+    every colour each step (Hamerly's stored upper bound loosened so fast on photos that a
+    third of the colours needed it anyway, through slow gathers).  Float32 rounding is
+    covered by float32_error and `_slack`.
     """
 
     def __init__(self, points: Points, weights: F64, counts: npt.NDArray[np.int64]):
@@ -126,7 +146,6 @@ class LloydState:
         self.labels: U8 | None = None
         self.previous: U8 | None = None  # the labels handed out last step (never mutated)
         n = points.n
-        self.upper = np.empty(0, np.float32)
         self.lower = np.empty((0, n), np.float32)
         self.group_of = np.zeros(0, np.intp)
         self.drift = np.zeros(0)
@@ -140,12 +159,6 @@ class LloydState:
         top = self.points.radius + float(self.drift.max(initial=0.0))
         top += float(self.group_drift.max(initial=0.0))
         return 1e-5 * top + 1e-9
-
-    def _set_bounds(self, rows: npt.NDArray[np.intp], upper: F32, lower: F32) -> None:
-        assert self.labels is not None
-        self.upper[rows] = upper - np.take(self.drift, np.take(self.labels, rows))
-        lower += self.group_drift[:, None].astype(np.float32)
-        self.lower[:, rows] = lower
 
     def _other_bound(self, rows: npt.NDArray[np.intp] | slice, group_drift: F32) -> F32:
         """Lower bound on the distance from each colour to any centroid but its own."""
@@ -213,9 +226,9 @@ class LloydState:
         k = centroids.shape[0]
         if self.labels is None:
             self.group_of = centroid_groups(centroids, self.points.n)
-            labels, upper, lower = nearest_two(self.points, centroids, None, self.group_of)
+            labels, _, lower = nearest_two(self.points, centroids, None, self.group_of)
             # No centroid has drifted yet: the fresh bounds are stored as they are.
-            self.labels, self.upper, self.lower = labels, upper, lower
+            self.labels, self.lower = labels, lower
             self.drift = np.zeros(k)
             self.group_drift = np.zeros(lower.shape[0])
             changed = int(self.counts.sum())
@@ -256,8 +269,9 @@ class LloydState:
             centroids=centroids,
             half=half,
             slack=np.float32(self._slack()),
-            to_own=self.drift.astype(np.float32),
-            to_half=(half - self.drift).astype(np.float32),
+            half32=half.astype(np.float32),
+            c32=tuple(np.ascontiguousarray(centroids[:, c], np.float32) for c in range(3)),
+            radius=max(self.points.radius, float(np.abs(centroids).max())),
             group_drift=self.group_drift.astype(np.float32),
         )
         # Every colour's test and update touches only its own rows: ranges may run in parallel.
@@ -281,38 +295,24 @@ class LloydState:
         labels = self.labels
         assert labels is not None
         span = slice(start, stop)
-        slack = check.slack
-        # Skip when upper + drift[a] + slack < min_g lower[g] - group_drift[g] (no other
-        # centroid is closer) or upper + slack < half[a] - drift[a] (the centroid-gap test).
         index = labels[span].astype(np.intp)  # np.take is twice as fast with native indices
-        upper = self.upper[span]
-        test = np.take(check.to_own, index)
-        test += upper
-        test += slack
-        fails = test >= self._other_bound(span, check.group_drift)
-        np.take(check.to_half, index, out=test)
-        test -= upper
-        fails &= test <= slack
+        # The distance to its own centroid, in float32 for every colour: a few dense passes
+        # cost less than keeping a loose upper bound and gathering the many colours it fails.
+        upper = _own_distance(self.points, span, index, check)
+        # Skip when upper + slack < min_g lower[g] - group_drift[g] (no other centroid is
+        # closer) or upper + slack < half[a] (the centroid-gap test).
+        upper += check.slack
+        fails = upper >= self._other_bound(span, check.group_drift)
+        fails &= upper >= np.take(check.half32, index)
         rows = np.flatnonzero(fails)
         if rows.size == 0:
             return None
         rows += start
-        # Tighten the upper bound with the exact distance before paying for all k.
-        own = np.take(index, rows - start)
-        exact = sqdist_to_own(self.points, rows, check.centroids, own)
-        np.sqrt(exact, out=exact)
-        bound = np.maximum(self._other_bound(rows, check.group_drift), np.take(check.half, own))
-        bound -= float(slack)
-        self.upper[rows] = exact - np.take(self.drift, own)
-        rows = rows[exact >= bound]
-        if rows.size == 0:
-            return None
-        new, up, low = nearest_two(
-            self.points, check.centroids, rows, self.group_of, parallel=False
-        )
-        old = np.take(labels, rows)
+        new, _, low = nearest_two(self.points, check.centroids, rows, self.group_of, parallel=False)
+        old = np.take(index, rows - start).astype(np.uint8)
         labels[rows] = new
-        self._set_bounds(rows, up, low)
+        low += check.group_drift[:, None]
+        self.lower[:, rows] = low
         moved = new != old
         return rows[moved], old[moved], new[moved]
 
@@ -351,7 +351,6 @@ class LloydState:
                 self._move(rows, labels[rows], np.array([cluster], np.uint8), k)
             labels[row] = cluster
             # Its bounds no longer describe it: force a full check next time.
-            self.upper[row] = np.inf
             self.lower[:, row] = -np.inf
             moved += int(self.counts[row])
         if self.scale is None:
