@@ -46,7 +46,15 @@ class Points:
 
     @classmethod
     def from_colors(cls, colors: npt.NDArray[np.uint8]) -> Points:
-        cols = tuple(colors[:, c].astype(np.float32) for c in range(3))
+        n = colors.shape[0]
+        cols = tuple(np.empty(n, np.float32) for _ in range(3))
+
+        def fill(start: int, stop: int) -> None:
+            for c in range(3):
+                cols[c][start:stop] = colors[start:stop, c]
+
+        # In cache-sized ranges on both cores: 12 M colours made this a tenth of a second.
+        map_ranges(fill, n, 1 << 18)
         radius = float(colors.max()) if colors.size else 0.0
         return cls(cols=cols, radius=radius, integral=True, u8=colors)  # type: ignore[arg-type]
 
@@ -132,28 +140,6 @@ def sqdist_to_assigned(x64: F64, centroids: F64, labels: npt.NDArray[np.uint8]) 
         t *= t
         d += t
     return d
-
-
-def sqdist_to_own(points: Points, rows: IDX, centroids: F64, own: IDX) -> F64:
-    """Float64 squared distance of points[rows] to centroids[own], summed as above.
-
-    Column by column through np.take: far cheaper than gathering N x 3 rows, and identical
-    values (float32 columns of RGB hold the integer coordinates exactly).
-    """
-    lab = None if points.u8 is not None else np.take(points.rows(), rows, axis=0)
-    cent = np.ascontiguousarray(centroids.T)
-    total: F64 | None = None
-    for c in range(3):
-        x = np.take(points.cols[c], rows) if lab is None else lab[:, c]
-        d = np.take(cent[c], own)
-        np.subtract(x, d, out=d)
-        np.multiply(d, d, out=d)
-        if total is None:
-            total = d
-        else:
-            total += d
-    assert total is not None
-    return total
 
 
 def nearest_two(

@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from colorseg_gui.engine.assign import Points
 from colorseg_gui.engine.lloyd import Iteration, LloydState
+from colorseg_gui.engine.parallel import map_ranges
 from colorseg_gui.engine.types import INIT_METHODS
 
 F64 = npt.NDArray[np.float64]
@@ -31,6 +32,8 @@ WARM_TOL = 1e-5
 # proportional to pixel weight, repeats merged into weights), like a per-pixel sample.
 INIT_BUDGET = 4_000_000
 INIT_MIN_SAMPLE = 65_536
+# Colours per task of the passes over every colour.
+_RANGE = 1 << 18
 
 InitSpec = str | npt.ArrayLike
 
@@ -167,25 +170,37 @@ def init_centroids(
 def coarse_cells(colors: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:
     """The coarse cell (2**COARSE_BITS per RGB axis) of every colour."""
     shift = 8 - COARSE_BITS
-    cell = (colors[:, 0] >> shift).astype(np.uint16) << (2 * COARSE_BITS)
-    cell |= (colors[:, 1] >> shift).astype(np.uint16) << COARSE_BITS
-    cell |= colors[:, 2] >> shift
-    return cell.astype(np.uint16, copy=False)
+    cells = np.empty(colors.shape[0], np.uint16)
+
+    def fill(start: int, stop: int) -> None:
+        part = colors[start:stop]
+        cell = (part[:, 0] >> shift).astype(np.uint16) << (2 * COARSE_BITS)
+        cell |= (part[:, 1] >> shift).astype(np.uint16) << COARSE_BITS
+        cell |= part[:, 2] >> shift
+        cells[start:stop] = cell
+
+    map_ranges(fill, colors.shape[0], _RANGE)
+    return cells
 
 
 def coarse_histogram(
     colors: npt.NDArray[np.uint8], points: Points, weights: F64
 ) -> tuple[F64, F64]:
     """Group colours into coarse cells: each cell's weighted mean and total weight."""
-    cell = coarse_cells(colors)
     size = 1 << (3 * COARSE_BITS)
-    total = np.bincount(cell, weights, minlength=size)
-    used = np.flatnonzero(total > 0)
-    # float32 coordinates are plenty for a starting point (and exact for RGB).
-    means = np.stack(
-        [np.bincount(cell, weights * points.cols[c], size)[used] for c in range(3)], axis=1
-    )
-    return means / total[used, None], total[used].astype(np.float64)
+    cells = coarse_cells(colors)
+
+    def sums(start: int, stop: int) -> F64:
+        cell, w = cells[start:stop], weights[start:stop]
+        # float32 coordinates are plenty for a starting point (and exact for RGB).
+        cols = [np.bincount(cell, w * points.cols[c][start:stop], size) for c in range(3)]
+        return np.stack([np.bincount(cell, w, size), *cols])
+
+    # Partial sums per range (in a fixed order) on both cores, with cache-sized temporaries.
+    total = np.sum(map_ranges(sums, colors.shape[0], _RANGE), axis=0)
+    used = np.flatnonzero(total[0] > 0)
+    means = total[1:, used].T / total[0, used, None]
+    return means, total[0, used].astype(np.float64)
 
 
 def iter_warm_start(

@@ -19,6 +19,7 @@ from colorseg_gui.engine.init import (
     iter_init,
 )
 from colorseg_gui.engine.lloyd import Iteration, LloydState
+from colorseg_gui.engine.parallel import map_ranges
 from colorseg_gui.engine.types import MAX_K, MIN_K, SPACES, KMeansStep, Space
 
 StopCheck = Callable[[], bool] | None
@@ -166,13 +167,13 @@ def _previews(
         if now - shown < PREVIEW_INTERVAL:
             continue
         table, _, _ = nearest_two(grid_points, result.centroids)
-        labels = table[cells]
+        labels, cluster_weights = _cell_labels(table, cells, weights, k)
         shown = time.perf_counter()
         yield KMeansStep(
             iteration=0,
             centroids=result.centroids,
             palette=palette_from_centroids(result.centroids, space),
-            weights=np.bincount(labels, weights, minlength=k).astype(np.float64),
+            weights=cluster_weights,
             labels=labels,
             inertia=result.inertia,
             changed=int(hist.counts.sum()),
@@ -182,6 +183,21 @@ def _previews(
             elapsed=shown - start,
             timings={"preview": 1.0, "step": shown - now},
         )
+
+
+def _cell_labels(
+    table: npt.NDArray[np.uint8], cells: npt.NDArray[np.uint16], weights: F64, k: int
+) -> tuple[npt.NDArray[np.uint8], F64]:
+    """Every colour's label from its coarse cell's, and the weight of every cluster."""
+    labels = np.empty(cells.shape[0], np.uint8)
+
+    def fill(start: int, stop: int) -> F64:
+        part = np.take(table, cells[start:stop])
+        labels[start:stop] = part
+        return np.bincount(part, weights[start:stop], minlength=k).astype(np.float64)
+
+    parts = map_ranges(fill, cells.shape[0], 1 << 18)
+    return labels, np.sum(parts, axis=0).astype(np.float64)
 
 
 def _points(colors: npt.NDArray[np.uint8], space: Space) -> Points:
