@@ -15,6 +15,7 @@ from colorseg_gui.engine.assign import (
     nearest_two,
     sqdist_to_assigned,
 )
+from colorseg_gui.engine.first_step import pruned_nearest
 from colorseg_gui.engine.parallel import map_ranges
 
 U8 = npt.NDArray[np.uint8]
@@ -226,7 +227,11 @@ class LloydState:
         k = centroids.shape[0]
         if self.labels is None:
             self.group_of = centroid_groups(centroids, self.points.n)
-            labels, _, lower = nearest_two(self.points, centroids, None, self.group_of)
+            pruned = pruned_nearest(self.points, centroids, self.group_of)
+            if pruned is None:
+                labels, _, lower = nearest_two(self.points, centroids, None, self.group_of)
+            else:
+                labels, lower = pruned
             # No centroid has drifted yet: the fresh bounds are stored as they are.
             self.labels, self.lower = labels, lower
             self.drift = np.zeros(k)
