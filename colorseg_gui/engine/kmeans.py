@@ -158,18 +158,14 @@ def _previews(
     centres = cell_rgb * (256 / side) + (256 / side - 1) / 2
     grid_points = Points.from_coords(to_space(centres, space))
     shown = -np.inf
-    while True:
-        try:
-            result = next(warm)
-        except StopIteration as done:
-            return done.value
-        now = time.perf_counter()
-        if now - shown < PREVIEW_INTERVAL:
-            continue
+    pending: Iteration | None = None  # the newest iteration not shown yet
+
+    def preview(result: Iteration) -> KMeansStep:
+        tick = time.perf_counter()
         table, _, _ = nearest_two(grid_points, result.centroids)
         labels, cluster_weights = _cell_labels(table, cells, weights, k)
-        shown = time.perf_counter()
-        yield KMeansStep(
+        now = time.perf_counter()
+        return KMeansStep(
             iteration=0,
             centroids=result.centroids,
             palette=palette_from_centroids(result.centroids, space),
@@ -180,9 +176,25 @@ def _previews(
             converged=False,
             space=space,
             k=k,
-            elapsed=shown - start,
-            timings={"preview": 1.0, "step": shown - now},
+            elapsed=now - start,
+            timings={"preview": 1.0, "step": now - tick},
         )
+
+    while True:
+        try:
+            result = next(warm)
+        except StopIteration as done:
+            if pending is not None and done.value is not None:
+                # The warm start's end (the exact steps start from these centroids), so that
+                # the wait until the first exact step is that step's own duration alone.
+                yield preview(pending)
+            return done.value
+        if time.perf_counter() - shown < PREVIEW_INTERVAL:
+            pending = result
+            continue
+        pending = None
+        yield preview(result)
+        shown = time.perf_counter()
 
 
 def _cell_labels(

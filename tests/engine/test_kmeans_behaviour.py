@@ -201,3 +201,23 @@ def test_huge_histograms_preview_the_warm_start_then_run_the_same_exact_steps(
         assert step.weights.sum() == pytest.approx(hist.weights.sum())
     assert _bits(shown[len(previews) :]) == _bits(plain)
     assert all(not s.timings.get("preview") for s in plain)
+
+
+def test_the_last_preview_shows_where_the_exact_steps_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from colorseg_gui.engine import init as init_module
+    from colorseg_gui.engine import kmeans as kmeans_module
+
+    hist = build_histogram(_photo_like(10, 100))
+    monkeypatch.setattr(init_module, "COARSE_MIN_COLORS", 1000)
+    monkeypatch.setattr(kmeans_module, "PREVIEW_MIN_COLORS", 1000)
+    # Throttled to the first warm iteration, plus the warm start's end before the exact steps.
+    monkeypatch.setattr(kmeans_module, "PREVIEW_INTERVAL", 1e9)
+    shown = list(iter_kmeans(hist, 6, seed=2))
+    previews = [s for s in shown if s.timings.get("preview")]
+    assert len(previews) == 2 and shown[:2] == previews
+    start = previews[-1].centroids
+    colors = hist.colors.astype(np.float64)
+    nearest = ((colors[:, None, :] - start[None]) ** 2).sum(axis=2).argmin(axis=1)
+    np.testing.assert_array_equal(shown[2].labels, nearest)
