@@ -38,25 +38,35 @@ def _cell_tables(
         span = np.maximum(np.abs(lo - c), np.abs(hi - c))
         far.append(span * span)
     k = centroids.shape[0]
-    # (side, side, side, k) sums over the three axes, flattened in cell order r, g, b.
-    mind = (near[0][:, None, None, :] + near[1][None, :, None, :] + near[2][None, None]).reshape(
-        -1, k
-    )
-    maxd = (far[0][:, None, None, :] + far[1][None, :, None, :] + far[2][None, None]).reshape(-1, k)
-    best = maxd.argmin(axis=1)
-    rows = np.arange(best.shape[0])
-    best_far = maxd[rows, best]
-    mind[rows, best] = np.inf
-    others = mind.min(axis=1)
-    decided = others > best_far * (1 + 1e-9) + 1e-6
     n_groups = int(group_of.max()) + 1
-    lower = np.empty((n_groups, best.shape[0]), np.float32)
-    for g in range(n_groups):
-        members = mind[:, group_of == g].min(axis=1, initial=np.inf)
-        # Rounded down, far beyond float32's rounding when stored.
-        members = members * (1 - 1e-6) - 1e-6
-        lower[g] = np.sqrt(np.maximum(members, 0.0))
-    return decided, best.astype(np.uint8), lower
+    members = [group_of == g for g in range(n_groups)]
+    plane = side * side
+    decided = np.empty(side * plane, bool)
+    best = np.empty(side * plane, np.uint8)
+    lower = np.empty((n_groups, side * plane), np.float32)
+    # Green-blue (side x side x k) sums added per red slab: the whole table at once would
+    # take over 100 MB of temporaries.
+    near_gb = (near[1][:, None, :] + near[2][None]).reshape(plane, k)
+    far_gb = (far[1][:, None, :] + far[2][None]).reshape(plane, k)
+    rows = np.arange(plane)
+
+    def slabs(start: int, stop: int) -> None:
+        for r in range(start, stop):
+            cells = slice(r * plane, (r + 1) * plane)
+            mind = near_gb + near[0][r]
+            maxd = far_gb + far[0][r]
+            own = maxd.argmin(axis=1)
+            own_far = maxd[rows, own]
+            mind[rows, own] = np.inf
+            decided[cells] = mind.min(axis=1) > own_far * (1 + 1e-9) + 1e-6
+            best[cells] = own
+            for g in range(n_groups):
+                # Rounded down, far beyond float32's rounding when stored.
+                bound = mind[:, members[g]].min(axis=1, initial=np.inf) * (1 - 1e-6) - 1e-6
+                lower[g, cells] = np.sqrt(np.maximum(bound, 0.0))
+
+    map_ranges(slabs, side, 8)
+    return decided, best, lower
 
 
 def pruned_nearest(
