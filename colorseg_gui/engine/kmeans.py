@@ -77,15 +77,21 @@ def iter_kmeans(
     if hist.n_colors == 0:
         raise ValueError("the image has no pixels")
     weights = _clustering_weights(hist)
-    positive = np.flatnonzero(weights > 0)
-    if k >= positive.shape[0]:
+    # Counted before any index array is built: opaque images have no zero weight, and 8
+    # bytes per colour of fresh memory is slow to touch on millions of colours.
+    n_positive = sum(
+        map_ranges(lambda a, b: int(np.count_nonzero(weights[a:b] > 0)), weights.shape[0], 1 << 18)
+    )
+    if k >= n_positive:
+        positive = np.flatnonzero(weights > 0)
         yield _exact_step(hist, to_space(hist.colors, space), weights, positive, space, start)
         return
 
     points = _points(hist.colors, space)
-    if positive.shape[0] == hist.n_colors:
+    if n_positive == hist.n_colors:
         pos_points, pos_weights, pos_colors = points, weights, hist.colors
     else:
+        positive = np.flatnonzero(weights > 0)
         pos_colors = hist.colors[positive]
         pos_points, pos_weights = _points(pos_colors, space), weights[positive]
     rng = np.random.default_rng(seed)
