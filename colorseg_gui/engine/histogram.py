@@ -78,9 +78,15 @@ def build_histogram(
         ).astype(np.float64)
 
     colors = np.empty((codes.shape[0], 3), dtype=np.uint8)
-    colors[:, 0] = codes >> 16
-    colors[:, 1] = (codes >> 8) & 0xFF
-    colors[:, 2] = codes & 0xFF
+
+    def unpack(start: int, stop: int) -> None:
+        part = codes[start:stop]
+        colors[start:stop, 0] = part >> 16
+        colors[start:stop, 1] = (part >> 8) & 0xFF
+        colors[start:stop, 2] = part & 0xFF
+
+    # Ranges keep the uint32 temporaries small (whole-array ones are fresh memory, slow here).
+    map_ranges(unpack, codes.shape[0], _CHUNK)
     return ColorHistogram(
         colors=colors,
         weights=weights,
@@ -119,7 +125,11 @@ def _entry_index(
     flat: npt.NDArray[np.uint8], codes: npt.NDArray[np.uint32]
 ) -> npt.NDArray[np.int32]:
     lookup = np.empty(_CODES, dtype=np.int32)
-    lookup[codes] = np.arange(codes.shape[0], dtype=np.int32)
+
+    def number(start: int, stop: int) -> None:
+        lookup[codes[start:stop]] = np.arange(start, stop, dtype=np.int32)
+
+    map_ranges(number, codes.shape[0], _CHUNK)
     index = np.empty(flat.shape[0], dtype=np.int32)
 
     def look_up(start: int, stop: int) -> None:
