@@ -8,6 +8,7 @@ import pytest
 from colorseg_gui.engine import build_histogram, iter_kmeans, render_segmented
 from colorseg_gui.engine.assign import Points
 from colorseg_gui.engine.init import COARSE_MIN_COLORS, init_centroids
+from colorseg_gui.engine.types import Space
 
 
 def _photo_like(seed: int, size: int = 120) -> np.ndarray:
@@ -225,7 +226,7 @@ def test_the_last_preview_shows_where_the_exact_steps_start(
 
 @pytest.mark.parametrize("space", ["rgb", "lab"])
 def test_steps_split_across_the_shared_pool_give_the_same_bits(
-    monkeypatch: pytest.MonkeyPatch, space: str
+    monkeypatch: pytest.MonkeyPatch, space: Space
 ) -> None:
     """Reassignment, sums and nearest-centroid chunks in many small ranges: identical steps."""
     from colorseg_gui.engine import assign as assign_module
