@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from app_process import window_script
 from PySide6.QtCore import QTimer
 
 from colorseg_gui.gui import controller as controller_module
@@ -55,23 +55,15 @@ def test_close_during_a_run_joins_the_worker(qtbot, window, big_photo):
 
 def test_quitting_mid_run_exits_cleanly_in_a_real_process(big_photo, tmp_path):
     """No 'QThread: Destroyed while thread is still running', no hang, exit status 0."""
-    script = textwrap.dedent(
+    script = window_script(
+        tmp_path,
         f"""
-        import os, sys
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        from PySide6.QtCore import QSettings, QTimer
-        from PySide6.QtWidgets import QApplication
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
-        app = QApplication([])
-        from colorseg_gui.gui import MainWindow
-        window = MainWindow()
-        window.show()
         window.preview_shown.connect(lambda i: QTimer.singleShot(0, window.close))
         window.controller.image_loaded.connect(lambda g, l: print("loaded", flush=True))
         window.open_path({str(big_photo)!r})
         QTimer.singleShot(120_000, lambda: sys.exit(3))
         sys.exit(app.exec())
-        """
+        """,
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from app_process import window_script
 from PIL import Image
 from PySide6.QtGui import QGuiApplication
 
@@ -112,25 +113,16 @@ def test_closing_right_after_a_save_does_not_hang(photo, tmp_path):
     """The window closes from inside the 'saved' notification, before the task thread quit."""
     import subprocess
     import sys
-    import textwrap
 
-    script = textwrap.dedent(
+    script = window_script(
+        tmp_path,
         f"""
-        import os, sys
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        from PySide6.QtCore import QSettings, QTimer
-        from PySide6.QtWidgets import QApplication
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
-        app = QApplication([])
-        from colorseg_gui.gui import MainWindow
-        window = MainWindow()
-        window.show()
         window.result_ready.connect(lambda outcome: window.commands.save.trigger())
         window.files_written.connect(lambda path: (print("saved", path), window.close()))
         window.open_path({str(photo)!r})
         QTimer.singleShot(120_000, lambda: sys.exit(3))
         sys.exit(app.exec())
-        """
+        """,
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=180)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+from app_process import window_script
+
 HEAVY = ("numpy", "PIL", "colorseg_gui.engine")
 
 
@@ -41,19 +43,13 @@ def test_version_and_argument_parsing_import_no_qt_numpy_or_pillow():
 
 def test_the_empty_window_needs_no_numpy_pillow_or_engine(tmp_path):
     loaded = _modules_after(
-        f"""
-        import os
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        from PySide6.QtCore import QSettings
-        from PySide6.QtWidgets import QApplication
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
-        app = QApplication([])
-        from colorseg_gui.gui import MainWindow
-        window = MainWindow()
-        window.show()
-        app.processEvents()
-        window.close()
-        """
+        window_script(
+            tmp_path,
+            """
+            app.processEvents()
+            window.close()
+            """,
+        )
     )
     assert "colorseg_gui.gui.main_window" in loaded
     assert not [name for name in loaded if name.startswith(HEAVY)]
