@@ -7,6 +7,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -242,21 +243,12 @@ class SegmentationWorker(QObject):
             return
         self._cluster(cache, started, timings)
 
-    def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool) -> None:
-        """Cluster a small copy for a first look while the exact histogram is counted."""
-        factor = math.ceil(max(display.shape[:2]) / SAMPLE_MAX)
-        sample = np.asarray(Image.fromarray(display).reduce(factor)) if factor > 1 else display
-        rgb = np.ascontiguousarray(sample[..., :3])
-        alpha = np.ascontiguousarray(sample[..., 3]) if has_alpha else None
-        hist = build_histogram(rgb, alpha)
+    def _steps(
+        self, hist: ColorHistogram, should_stop: Callable[[], bool]
+    ) -> Iterator[KMeansStep]:
+        """The engine's Lloyd steps for this job's options."""
         opts = self.job.options
-        last: KMeansStep | None = None
-        deadline = [float("inf")]  # starts once the first step is in: init always completes
-
-        def sample_done() -> bool:
-            return self._should_stop() or time.perf_counter() > deadline[0]
-
-        for step in iter_kmeans(
+        return iter_kmeans(
             hist,
             opts.k,
             space=opts.space,
@@ -264,8 +256,23 @@ class SegmentationWorker(QObject):
             init=opts.init,
             max_iter=opts.max_iter,
             tol=opts.tol,
-            should_stop=sample_done,
-        ):
+            should_stop=should_stop,
+        )
+
+    def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool) -> None:
+        """Cluster a small copy for a first look while the exact histogram is counted."""
+        factor = math.ceil(max(display.shape[:2]) / SAMPLE_MAX)
+        sample = np.asarray(Image.fromarray(display).reduce(factor)) if factor > 1 else display
+        rgb = np.ascontiguousarray(sample[..., :3])
+        alpha = np.ascontiguousarray(sample[..., 3]) if has_alpha else None
+        hist = build_histogram(rgb, alpha)
+        last: KMeansStep | None = None
+        deadline = [float("inf")]  # starts once the first step is in: init always completes
+
+        def sample_done() -> bool:
+            return self._should_stop() or time.perf_counter() > deadline[0]
+
+        for step in self._steps(hist, sample_done):
             if last is None:
                 deadline[0] = time.perf_counter() + SAMPLE_BUDGET
             last = step
@@ -287,16 +294,7 @@ class SegmentationWorker(QObject):
         opts, gen, hist = self.job.options, self.job.generation, cache.histogram
         last: KMeansStep | None = None
         last_emit = 0.0
-        for step in iter_kmeans(
-            hist,
-            opts.k,
-            space=opts.space,
-            seed=opts.seed,
-            init=opts.init,
-            max_iter=opts.max_iter,
-            tol=opts.tol,
-            should_stop=self._should_stop,
-        ):
+        for step in self._steps(hist, self._should_stop):
             last = step
             if step.final:
                 break
