@@ -35,6 +35,33 @@ class SegmentResult:
     seed: int | None
     timings: dict[str, float] = field(default_factory=dict)
 
+    @classmethod
+    def from_step(
+        cls,
+        hist: ColorHistogram,
+        step: KMeansStep,
+        *,
+        seed: int | None,
+        timings: dict[str, float] | None = None,
+    ) -> SegmentResult:
+        """The result that a (last) step of k-means on ``hist`` stands for."""
+        return cls(
+            labels=render_label_map(hist, step.labels),
+            centroids=step.centroids,
+            palette=step.palette,
+            weights=step.weights,
+            inertia=float(step.inertia),
+            iterations=int(step.iteration),
+            converged=bool(step.converged),
+            stop_reason=step.stop_reason,
+            histogram=hist,
+            step=step,
+            space=step.space,
+            k=int(step.k),
+            seed=seed,
+            timings=dict(step.timings if timings is None else timings),
+        )
+
 
 def split_image(
     image: npt.NDArray[np.uint8],
@@ -97,27 +124,12 @@ def segment_histogram(
     if last is None:  # cannot happen without should_stop, but keep mypy and readers honest
         raise RuntimeError("k-means produced no step")
     done = time.perf_counter()
-    labels = render_label_map(hist, last.labels)
     timing = dict(timings or {})
     timing["init"] = last.timings.get("init", 0.0)
     timing["iterations"] = done - start - timing["init"]
-    timing["render"] = time.perf_counter() - done
-    return SegmentResult(
-        labels=labels,
-        centroids=last.centroids,
-        palette=last.palette,
-        weights=last.weights,
-        inertia=last.inertia,
-        iterations=last.iteration,
-        converged=last.converged,
-        stop_reason=last.stop_reason,
-        histogram=hist,
-        step=last,
-        space=space,
-        k=last.k,
-        seed=seed,
-        timings=timing,
-    )
+    result = SegmentResult.from_step(hist, last, seed=seed, timings=timing)
+    result.timings["render"] = time.perf_counter() - done
+    return result
 
 
 def segment(

@@ -22,7 +22,6 @@ from colorseg_gui.engine import (
     PreviewIndex,
     build_histogram,
     mse_rgb,
-    render_label_map,
     render_segmented,
 )
 from colorseg_gui.engine.kmeans import iter_kmeans
@@ -133,22 +132,7 @@ def _build_result(
 ) -> SegmentResult:
     if stopped and not step.final:
         step = dataclasses.replace(step, final=True, stop_reason="stopped")
-    return SegmentResult(
-        labels=render_label_map(hist, step.labels),
-        centroids=step.centroids,
-        palette=step.palette,
-        weights=step.weights,
-        inertia=float(step.inertia),
-        iterations=int(step.iteration),
-        converged=bool(step.converged),
-        stop_reason=step.stop_reason,
-        histogram=hist,
-        step=step,
-        space=step.space,
-        k=int(step.k) or int(step.palette.shape[0]),
-        seed=options.seed,
-        timings=dict(step.timings),
-    )
+    return SegmentResult.from_step(hist, step, seed=options.seed)
 
 
 class SegmentationWorker(QObject):
