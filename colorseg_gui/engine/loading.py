@@ -6,17 +6,21 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from colorseg_gui.engine.decode_guard import guarded_decode
 from colorseg_gui.engine.load_errors import (
     ImageLoadError,
     describe_decode_error,
     describe_os_error,
     describe_pixels,
+    describe_too_large,
     describe_unidentified,
+    sniff_format,
 )
 from colorseg_gui.engine.pixel_modes import (
     apply_orientation,
@@ -41,14 +45,9 @@ DEFAULT_MAX_PIXELS = 200_000_000
 # programs), BLP/FTEX (game textures; a 284-byte BLP makes Pillow allocate 660 MiB before it
 # fails) and scientific containers (FITS, GRIB, HDF5...).
 ALLOWED_FORMATS: tuple[str, ...] = (
-    "PNG", "JPEG", "WEBP", "AVIF", "GIF", "BMP", "DIB", "TIFF", "ICO", "ICNS", "TGA", "PPM",
-    "QOI", "PCX", "SGI", "PSD", "JPEG2000", "DDS", "XBM",
+    "PNG", "JPEG", "WEBP", "AVIF", "GIF", "BMP", "DIB", "TIFF", "ICO", "CUR", "ICNS",
+    "TGA", "PPM", "QOI", "PCX", "SGI", "PSD", "JPEG2000", "DDS", "XBM", "XPM",
 )
-
-# load_image checks the pixel count itself, from the header, before decoding, against a limit
-# the caller chooses; Pillow's process-wide guard would otherwise warn at 89 MP and refuse at
-# 179 MP with a message about "DOS attacks" that users do not understand.
-Image.MAX_IMAGE_PIXELS = None
 
 _EXIF_ORIENTATION = 0x0112
 
@@ -118,15 +117,19 @@ def picture_from_array(array: npt.ArrayLike, name: str = "pasted image") -> Pict
 
 def _frame_notes(im: Image.Image) -> tuple[int, list[str]]:
     notes: list[str] = []
+    layered = im.format == "PSD"  # Pillow counts a PSD's layers as its frames
     try:
         n_frames = int(getattr(im, "n_frames", 1) or 1)
     except Exception:  # counting frames reads the whole file; a broken later frame is harmless
         n_frames = 1
-        notes.append("only the first frame could be read")
-    if n_frames > 1:
+        notes.append("its layers could not be read; the merged image is shown" if layered
+                     else "only the first frame could be read")
+    if layered and n_frames > 1:
+        notes.append(f"the merged image of {n_frames} layers")
+    elif n_frames > 1:
         notes.append(f"first of {n_frames} frames")
     sizes = im.info.get("sizes")
-    if im.format in ("ICO", "ICNS") and sizes and len(sizes) > 1:
+    if im.format in ("ICO", "CUR", "ICNS") and sizes and len(sizes) > 1:
         notes.append(f"largest of {len(sizes)} sizes ({im.width}x{im.height})")
     return n_frames, notes
 
@@ -139,30 +142,40 @@ def _orientation(im: Image.Image) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _decode(fh: object, path: Path, max_pixels: int | None) -> Picture:
-    im = Image.open(fh, formats=list(ALLOWED_FORMATS))  # type: ignore[arg-type]
+def _check_size(path: Path, size: tuple[int, int], max_pixels: int | None, what: str) -> None:
+    width, height = size
+    pixels = width * height
+    if pixels == 0:
+        raise ImageLoadError(path, "empty image (0 pixels)")
+    if max_pixels is not None and pixels > max_pixels:
+        raise ImageLoadError(
+            path,
+            f"too large: {what}{describe_pixels(pixels)} ({width} x {height}; "
+            f"the limit is {describe_pixels(max_pixels)})",
+        )
+
+
+def _decode(fh: Any, path: Path, max_pixels: int | None) -> Picture:
+    im = Image.open(fh, formats=list(ALLOWED_FORMATS))
     with im:
         fmt, mode = str(im.format or ""), im.mode
-        width, height = im.size
-        pixels = width * height
-        if pixels == 0:
-            raise ImageLoadError(path, "empty image (0 pixels)")
-        if max_pixels is not None and pixels > max_pixels:
-            raise ImageLoadError(
-                path,
-                f"too large: {describe_pixels(pixels)} ({width} x {height}; "
-                f"the limit is {describe_pixels(max_pixels)})",
-            )
+        header_size = im.size
+        _check_size(path, header_size, max_pixels, "")
         try:
+            # Pillow opens every format at the frame it shows first (a PSD at its merged
+            # image, which it numbers before layer 1): no seek, which a PSD would refuse.
             n_frames, notes = _frame_notes(im)
-            im.seek(0)
             if is_sixteen_bit_colour(im):
                 notes.append("16 bits per channel reduced to 8 bits")
             im.load()
+            if im.size != header_size:  # ICNS/ICO entries: the embedded image decides
+                _check_size(path, im.size, max_pixels, "the image inside it is ")
             orientation = _orientation(im)
             rgb, alpha = to_rgb_alpha(im, notes)
+        except (ImageLoadError, Image.DecompressionBombError):
+            raise
         except Exception as exc:  # MemoryError, SyntaxError, struct.error... from the decoder
-            raise ImageLoadError(path, describe_decode_error(exc, fmt, (width, height))) from None
+            raise ImageLoadError(path, describe_decode_error(exc, fmt, im.size)) from None
     if orientation != 1:
         rgb = apply_orientation(rgb, orientation)
         alpha = apply_orientation(alpha, orientation) if alpha is not None else None
@@ -182,8 +195,9 @@ def load_image(
 ) -> Picture:
     """Decode an image file; every failure is an ImageLoadError with a one-line reason.
 
-    The pixel count is checked from the header before any pixel is decoded
-    (``max_pixels=None`` disables the check).
+    The pixel count is checked from the header before any pixel is decoded, and Pillow's own
+    guard refuses embedded images (ICNS/ICO entries, TIFF tiles, MPO and GIF frames) over
+    the same limit before they are decoded (``max_pixels=None`` disables both).
     """
     file_path = Path(path)
     guess = file_path.suffix.lstrip(".").upper()  # Pillow may fail before naming the format
@@ -198,12 +212,18 @@ def load_image(
             if not head:
                 raise ImageLoadError(file_path, "empty file (0 bytes)")
             fh.seek(0)
-            try:
-                return _decode(fh, file_path, max_pixels)
-            except Image.UnidentifiedImageError:
-                raise ImageLoadError(
-                    file_path, describe_unidentified(file_path, head, ALLOWED_FORMATS)
-                ) from None
+            guess = sniff_format(head) or guess
+            with guarded_decode(file_path.name, max_pixels):
+                try:
+                    return _decode(fh, file_path, max_pixels)
+                except Image.DecompressionBombError as exc:
+                    raise ImageLoadError(
+                        file_path, describe_too_large(exc, max_pixels)
+                    ) from None
+                except Image.UnidentifiedImageError:
+                    raise ImageLoadError(
+                        file_path, describe_unidentified(file_path, head, ALLOWED_FORMATS)
+                    ) from None
     except ImageLoadError:
         raise
     except OSError as exc:

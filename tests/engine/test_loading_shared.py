@@ -21,16 +21,16 @@ from colorseg_gui.engine.writers import save_image
 EXPECTED_ERRORS = {
     "apng_syntaxerror.png": "damaged PNG image data",
     "badcrc_ihdr.png": "damaged PNG",
-    "blp_660MiB_spike.blp": "format not supported (BLP)",
-    "bomb_4gpx_44bytes.gif": "too large: 4.4 gigapixels",
+    "blp_660MiB_spike.blp": "BLP game textures are not supported",
+    "bomb_4gpx_44bytes.gif": "too large: 4.4 gigapixels (the limit is 200 megapixels)",
     "dds_notimplemented.dds": "DDS variant not supported",
     "empty_0bytes.png": "empty file",
     "eps_needs_ghostscript.eps": "EPS/PostScript is not supported",
-    "float32_rgb_unsupported.tiff": "TIFF variant not supported",
+    "float32_rgb_unsupported.tiff": "TIFF variant not supported (32-bit floating-point colour)",
     "heif_unsupported.heif": "HEIF/HEIC is not supported",
     "text_renamed.png": "not an image",
-    "truncated.jpg": "truncated",
-    "truncated.png": "truncated",
+    "truncated.jpg": "truncated JPEG file",
+    "truncated.png": "truncated PNG file",
 }
 # Files whose alpha channel really has transparent pixels (opaque alpha is dropped).
 WITH_ALPHA = {"rgba_alpha.png", "la_gray_alpha.png", "palette_trns.png", "ico_3sizes.ico",
