@@ -125,7 +125,8 @@ def test_libtiff_chatter_goes_to_the_log(
     for i in range(200, 600):  # LZW codes libtiff complains about on stderr
         data[i] ^= 0x5A
     path = _write(tmp_path / "noisy.tif", bytes(data))
-    with caplog.at_level(logging.INFO, logger="colorseg_gui"), pytest.raises(ImageLoadError) as info:
+    caplog.set_level(logging.INFO, logger="colorseg_gui")
+    with pytest.raises(ImageLoadError) as info:
         load_image(path)
     assert str(info.value) == "noisy.tif: damaged TIFF image: its pixel data is corrupt"
     assert capfd.readouterr().err == ""

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from hostile_files import write_hostile
 
 # Budget over the interpreter's own peak after importing the loader: a small factor of the
