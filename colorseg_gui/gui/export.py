@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,29 @@ PALETTE_FILTERS = {
 }
 
 
-def with_extension(path: Path, chosen_filter: str, filters: dict[str, str]) -> Path:
-    """Add the chosen filter's extension when the typed name has none of that type."""
-    ext = filters.get(chosen_filter)
-    patterns = chosen_filter[chosen_filter.find("(") + 1 : -1].split() if ext else []
-    if ext and not any(path.name.lower().endswith(p.lstrip("*")) for p in patterns):
-        return path.with_name(path.name + ext)
-    return path
+def _patterns(file_filter: str) -> list[str]:
+    """'PNG image (*.png)' -> ['.png']."""
+    inside = file_filter[file_filter.find("(") + 1 : file_filter.rfind(")")]
+    return [p.lstrip("*").lower() for p in inside.split() if p.startswith("*.")]
+
+
+def final_path(
+    typed: Path, chosen_filter: str, filters: dict[str, str], writable: Iterable[str]
+) -> tuple[Path, str]:
+    """The file that will really be written, and the filter (format) it is written as.
+
+    A typed extension that we can write picks the format, as GIMP's Export does (typing
+    ``photo.jpg`` under the PNG filter writes a JPEG); the chosen filter only fills in a
+    missing or unknown extension (``out`` -> ``out.png``, ``v1.2`` -> ``v1.2.png``).
+    """
+    ext = typed.suffix.lower()
+    if ext in {e.lower() for e in writable}:
+        if ext in _patterns(chosen_filter):
+            return typed, chosen_filter
+        matching = [f for f in filters if ext in _patterns(f)]
+        return typed, matching[0] if matching else chosen_filter
+    fallback = filters.get(chosen_filter) or next(iter(filters.values()))
+    return typed.with_name(typed.name + fallback), chosen_filter
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from colorseg_gui.gui.overwrite import confirm_replace, same_file
+
 if TYPE_CHECKING:
     from colorseg_gui.gui.main_window import MainWindow
 
@@ -49,8 +51,16 @@ def ask_open_path(parent: QWidget, folder: str) -> Path | None:
 def ask_save_path(
     parent: QWidget, title: str, suggested: Path, filters: dict[str, str]
 ) -> tuple[Path, str] | None:
-    """A save dialog (it asks before replacing a file itself); None when cancelled."""
-    name, chosen = QFileDialog.getSaveFileName(parent, title, str(suggested), ";;".join(filters))
+    """A save dialog; None when cancelled.
+
+    The dialog's own overwrite check is off: it would judge the name before a missing
+    extension is added, so the window asks about the final path itself (confirm_replace).
+    """
+    selected = next((f for f, ext in filters.items() if ext == suggested.suffix.lower()), "")
+    name, chosen = QFileDialog.getSaveFileName(
+        parent, title, str(suggested), ";;".join(filters), selected,
+        QFileDialog.Option.DontConfirmOverwrite,
+    )
     return (Path(name), chosen) if name else None
 
 
@@ -59,15 +69,17 @@ def ask_folder(parent: QWidget, title: str, folder: str) -> Path | None:
     return Path(name) if name else None
 
 
-def confirm_overwrite(parent: QWidget, path: Path) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Replace file?",
-        f"{path.name} already exists in {path.parent}. Replace it?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+def _may_write(window: MainWindow, paths: list[Path]) -> bool:
+    """Never the opened image; anything that exists only after the user says Replace."""
+    source = _source(window)
+    if any(same_file(path, source) for path in paths):
+        QMessageBox.warning(
+            window, "Cannot save",
+            f"{source.name if source else 'That file'} is the image you opened. ColorSeg never "
+            "writes over its input: choose another name or folder.",
+        )
+        return False
+    return confirm_replace(window, paths)
 
 
 def _stem(window: MainWindow) -> str:
@@ -114,12 +126,13 @@ def save(window: MainWindow) -> Path | None:
     if window.loaded is None or window.loaded.picture.path is None:
         return save_as(window)
     path = suggested_path(window)
-    if path.exists() and not confirm_overwrite(window, path):
+    if not _may_write(window, [path]):
         return None
     return _write(window, path, indexed=False)
 
 
 def save_as(window: MainWindow) -> Path | None:
+    from colorseg_gui.engine import IMAGE_FORMATS
     from colorseg_gui.gui import export
 
     if window.outcome is None:
@@ -127,13 +140,15 @@ def save_as(window: MainWindow) -> Path | None:
     answer = ask_save_path(window, "Save result as", suggested_path(window), export.IMAGE_FILTERS)
     if answer is None:
         return None
-    path, chosen = answer
-    path = export.with_extension(path, chosen, export.IMAGE_FILTERS)
+    path, chosen = export.final_path(*answer, export.IMAGE_FILTERS, IMAGE_FORMATS)
     window.settings.last_folder = str(path.parent)
+    if not _may_write(window, [path]):
+        return None
     return _write(window, path, indexed=chosen == export.INDEXED_FILTER)
 
 
 def export_palette_dialog(window: MainWindow) -> Path | None:
+    from colorseg_gui.engine import PALETTE_FORMATS
     from colorseg_gui.gui import export
 
     outcome = window.outcome
@@ -143,7 +158,9 @@ def export_palette_dialog(window: MainWindow) -> Path | None:
     answer = ask_save_path(window, "Export palette", suggested, export.PALETTE_FILTERS)
     if answer is None:
         return None
-    path = export.with_extension(answer[0], answer[1], export.PALETTE_FILTERS)
+    path, _ = export.final_path(*answer, export.PALETTE_FILTERS, PALETTE_FORMATS)
+    if not _may_write(window, [path]):
+        return None
     name = window.loaded.picture.name if window.loaded is not None else "image"
     window.tasks.run(PALETTE, export.export_palette, outcome, path, name)
     return path
@@ -158,7 +175,10 @@ def export_masks_dialog(window: MainWindow) -> Path | None:
     folder = ask_folder(window, "Export masks into folder", str(suggested_path(window).parent))
     if folder is None:
         return None
-    window.tasks.run(
-        MASKS, export.export_masks, outcome, folder, f"{_stem(window)}_cluster{outcome.k}"
-    )
+    from colorseg_gui.engine.writers import mask_names
+
+    stem = f"{_stem(window)}_cluster{outcome.k}"
+    if not _may_write(window, [folder / name for name in mask_names(stem, outcome.k)]):
+        return None
+    window.tasks.run(MASKS, export.export_masks, outcome, folder, stem)
     return folder

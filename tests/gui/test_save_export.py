@@ -24,7 +24,8 @@ def test_save_writes_stem_cluster_k_beside_the_image(qtbot, window, photo, open_
         assert np.array_equal(np.asarray(saved.convert("RGB")), outcome.image)
     # A second save asks before replacing; answering no leaves the file alone.
     asked: list[Path] = []
-    monkeypatch.setattr(files, "confirm_overwrite", lambda parent, p: asked.append(p) or False)
+    monkeypatch.setattr(files, "confirm_replace",
+                        lambda parent, paths: asked.extend(paths) or False)
     before = target.stat().st_mtime_ns
     target.write_bytes(b"keep me")
     with qtbot.assertNotEmitted(window.files_written, wait=300):
