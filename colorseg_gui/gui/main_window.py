@@ -13,13 +13,13 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QImage,
-    QKeyEvent,
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolButton, QWidget
 
 from colorseg_gui.gui import compare, drop, files
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
 from colorseg_gui.gui.controller import SegmentationController
+from colorseg_gui.gui.hold_compare import HoldToCompare
 from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
 from colorseg_gui.gui.palette_view import PaletteView
@@ -60,7 +60,12 @@ class MainWindow(QMainWindow):
 
         self.view = ImageView()
         self.setCentralWidget(self.view)
-        self.options_panel = OptionsPanel(RunOptions(k=self.settings.k, space=self.settings.space))
+        self._hold_compare = HoldToCompare(self, self.view.set_show_original,
+                                           self.view.has_image)
+        app = QCoreApplication.instance()
+        if app is not None:  # on the application: Space must reach it before any control
+            app.installEventFilter(self._hold_compare)
+        self.options_panel = OptionsPanel(self.settings.run_options())
         self.palette_view = PaletteView()
         options_dock = self._dock("Options", "optionsDock", self.options_panel)
         palette_dock = self._dock("Palette", "paletteDock", self.palette_view)
@@ -221,8 +226,13 @@ class MainWindow(QMainWindow):
     def _on_recent(self) -> None:
         action = self.sender()
         entry = action.data() if action is not None else None  # type: ignore[attr-defined]
-        if isinstance(entry, str):
-            self.open_path(entry)
+        if not isinstance(entry, str):
+            return
+        if not Path(entry).exists():  # moved or deleted since: it leaves the menu
+            self.settings.remove_recent(entry)
+            self._on_load_failed(f"{Path(entry).name}: no such file (removed from Open Recent)")
+            return
+        self.open_path(entry)
 
     # ----- drag and drop -----------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -294,7 +304,7 @@ class MainWindow(QMainWindow):
     # ----- options, run control -------------------------------------------------------------
     @Slot(object)
     def _on_options_changed(self, options: RunOptions) -> None:
-        self.settings.k, self.settings.space = options.k, options.space
+        self.settings.save_run_options(options)
         if self.controller.set_options(options) is not None:
             self.display.outcome = None
             self._update_enabled()
@@ -322,22 +332,6 @@ class MainWindow(QMainWindow):
     def _on_view_mode_changed(self, mode: str) -> None:
         self.commands.modes[mode].setChecked(True)
         self.settings.compare_mode = mode
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Space from any control that does not use it: hold to see the original.
-        if event.key() == Qt.Key.Key_Space and self.view.has_image():
-            if not event.isAutoRepeat():
-                self.view.set_show_original(True)
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self.view.set_show_original(False)
-            event.accept()
-            return
-        super().keyReleaseEvent(event)
 
     # ----- saving and exporting ---------------------------------------------------------------
     @property
@@ -409,9 +403,12 @@ class MainWindow(QMainWindow):
     # ----- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.options_panel.flush_silently()
-        options = self.options_panel.options()  # remembered even if never run
-        self.settings.k, self.settings.space = options.k, options.space
+        # Remembered even if never run.
+        self.settings.save_run_options(self.options_panel.options())
         self.settings.save_window(self.saveGeometry(), self.saveState())
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._hold_compare)
         self.settings.sync()
         self.controller.shutdown()  # interrupts and joins every worker thread
         self.tasks.shutdown()  # lets a save in progress finish writing

@@ -25,6 +25,7 @@ SLIDER_MIN, SLIDER_MAX = 2, 64
 SPIN_MIN, SPIN_MAX = 1, 256
 DEBOUNCE_MS = 120
 MAX_SEED = 2**31 - 1
+MAX_ITER = 10_000
 SPACE_CHOICES = (("rgb", "RGB (sRGB values)"), ("lab", "CIELAB (perceptual)"))
 STOP_CHOICES = (
     (1e-4, "J improves < 0.01 %"),
@@ -97,7 +98,7 @@ class OptionsPanel(QWidget):
 
         self.iter_spin = QSpinBox()
         self.iter_spin.setObjectName("maxIterSpinBox")
-        self.iter_spin.setRange(1, 10_000)
+        self.iter_spin.setRange(1, MAX_ITER)
         self.iter_spin.setKeyboardTracking(False)
         self.iter_spin.setToolTip(
             "Stop after this many Lloyd iterations even if some pixels still change cluster"

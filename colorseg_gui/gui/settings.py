@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 if TYPE_CHECKING:  # the engine is not imported with the window
     from colorseg_gui.engine.types import Space
+    from colorseg_gui.gui.options_panel import RunOptions
 
 ORGANIZATION = "ColorSeg"
 APPLICATION = "ColorSeg"
@@ -57,6 +58,32 @@ class Settings:
     def space(self, value: str) -> None:
         self._store.setValue("run/space", value)
 
+    def run_options(self) -> RunOptions:
+        """Every option of the last run (values a newer or older version wrote are checked)."""
+        from colorseg_gui.gui import options_panel as panel
+
+        tols = [tol for tol, _ in panel.STOP_CHOICES]
+        inits = [value for value, _ in panel.INIT_CHOICES]
+        try:
+            tol = float(str(self._store.value("run/tol", tols[0])))
+        except (TypeError, ValueError):
+            tol = tols[0]
+        init = self._str("run/init", inits[0])
+        return panel.RunOptions(
+            k=self.k,
+            space=self.space,
+            seed=self._int("run/seed", 0, 0, panel.MAX_SEED),
+            max_iter=self._int("run/max_iter", panel.RunOptions.max_iter, 1, panel.MAX_ITER),
+            init=init if init in inits else inits[0],
+            tol=min(tols, key=lambda known: abs(known - tol)),
+        )
+
+    def save_run_options(self, options: RunOptions) -> None:
+        self.k, self.space = options.k, options.space
+        for key, value in (("seed", options.seed), ("max_iter", options.max_iter),
+                           ("init", options.init), ("tol", options.tol)):
+            self._store.setValue(f"run/{key}", value)
+
     @property
     def compare_mode(self) -> str:
         return self._str("view/compare", "result")
@@ -85,6 +112,11 @@ class Settings:
 
     def add_recent(self, path: str) -> list[str]:
         files = [path, *(p for p in self.recent_files if p != path)][:MAX_RECENT]
+        self._store.setValue("files/recent", files)
+        return files
+
+    def remove_recent(self, path: str) -> list[str]:
+        files = [p for p in self.recent_files if p != path]
         self._store.setValue("files/recent", files)
         return files
 
