@@ -395,3 +395,36 @@ def test_every_decoder_exception_becomes_one_clear_line(
         load_image(path)
     assert reason in info.value.reason
     assert str(info.value).startswith("a.png: ") and "\n" not in str(info.value)
+
+
+def test_cursor_and_xpm_files_open(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (32, 32), (10, 200, 30, 255)).save(buffer, "ICO", sizes=[(32, 32)],
+                                                         bitmap_format="bmp")
+    cursor = bytearray(buffer.getvalue())
+    cursor[2] = 2  # an ICO with type 2 and a hotspot is a Windows cursor
+    struct.pack_into("<HH", cursor, 10, 3, 5)
+    cur = load_image(_write_bytes(tmp_path / "pointer.cur", bytes(cursor)))
+    assert (cur.format, cur.width, tuple(cur.rgb[0, 0])) == ("CUR", 32, (10, 200, 30))
+    xpm_text = (
+        '/* XPM */\nstatic char *icon[] = {\n"4 2 2 1",\n"a c #FF0000",\n"b c #0000FF",\n'
+        '"abab",\n"baba"\n};\n'
+    )
+    xpm = load_image(_write_bytes(tmp_path / "icon.xpm", xpm_text.encode()))
+    assert xpm.format == "XPM" and (xpm.width, xpm.height) == (4, 2)
+    assert tuple(xpm.rgb[0, 0]) == (255, 0, 0) and tuple(xpm.rgb[0, 1]) == (0, 0, 255)
+    assert is_supported_path("pointer.cur") and is_supported_path("icon.xpm")
+
+
+def test_photoshop_file_opens_at_its_merged_image(shared_images: Path) -> None:
+    picture = load_image(shared_images / "photo_hopper.psd")
+    with Image.open(shared_images / "photo_hopper.psd") as im:
+        expected = np.asarray(im.convert("RGB"))  # Pillow's first frame: the composite
+    assert (picture.format, picture.width, picture.height) == ("PSD", 128, 128)
+    np.testing.assert_array_equal(picture.rgb, expected)
+    assert picture.notes == ("the merged image of 2 layers",)
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

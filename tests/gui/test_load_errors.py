@@ -51,3 +51,20 @@ def test_missing_file(qtbot, window, monkeypatch, tmp_path):
         window.open_path(tmp_path / "gone.png")
     assert shown and "gone.png" in shown[0]
     assert window.loaded is None
+
+
+def test_a_file_that_hides_a_huge_image_is_refused_and_the_image_stays(
+    qtbot, window, photo, open_and_wait, monkeypatch, tmp_path
+):
+    from hostile_files import icns_with_jpeg2000
+
+    outcome = open_and_wait(photo)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    hostile = tmp_path / "icon.icns"
+    hostile.write_bytes(icns_with_jpeg2000(510_000, 510_000))  # 260 gigapixels inside
+    with qtbot.waitSignal(window.controller.load_failed, timeout=60_000):
+        window.open_path(hostile)
+    assert shown == ["icon.icns: too large: 260.1 gigapixels (the limit is 200 megapixels)"]
+    assert window.loaded.picture.path == photo and window.outcome is outcome

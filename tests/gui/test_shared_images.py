@@ -29,6 +29,8 @@ def test_shared_image(qtbot, window, shared_images, monkeypatch, row):
     path = shared_images / row["file"]
     with _Either(qtbot, window):
         window.open_path(path)
+    if row.get("pillow_outcome") == "ok":  # Pillow opens it (a PSD too): so must the window
+        assert window.outcome is not None, errors
     if window.outcome is not None:
         outcome = window.outcome
         picture = window.loaded.picture
