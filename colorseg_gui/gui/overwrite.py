@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QWidget
 
 _SHOWN_NAMES = 4
 
@@ -34,12 +34,14 @@ def replace_question(existing: Sequence[Path]) -> tuple[str, str]:
         return (f"Replace {_nobr(existing[0].name)}?",
                 f"A file with this name already exists in<br>{_nobr(str(folder))}<br><br>"
                 "Replacing it overwrites its contents.")
-    names = ", ".join(_nobr(p.name) for p in existing[:_SHOWN_NAMES])
+    names = "<br>".join(_nobr(p.name) for p in existing[:_SHOWN_NAMES])
     more = len(existing) - _SHOWN_NAMES
     if more > 0:
-        names += f" and {more} more"
-    return (f"{len(existing)} files exist in<br>{_nobr(str(folder))}<br>Replace them?",
-            f"{names}<br><br>Replacing them overwrites their contents.")
+        names += f"<br>and {more} more"
+    return (f"Replace {len(existing)} files?",
+            f"{len(existing)} files with these names already exist in<br>"
+            f"{_nobr(str(folder))}<br><br>{names}<br><br>"
+            "Replacing them overwrites their contents.")
 
 
 def confirm_replace(parent: QWidget, paths: Sequence[Path]) -> bool:
@@ -54,8 +56,16 @@ def confirm_replace(parent: QWidget, paths: Sequence[Path]) -> bool:
     box.setObjectName("replaceQuestion")
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setInformativeText(details)
+    # QMessageBox wraps its labels at any slash; lines here break only where <br> says (the
+    # headline is short; the box may re-wrap it on a narrow screen, never the path).
+    for label in box.findChildren(QLabel):
+        if label.objectName() in ("qt_msgbox_label", "qt_msgbox_informativelabel"):
+            label.setWordWrap(False)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
     replace.setObjectName("replaceButton")
+    # Where the style gives dialog buttons icons (Cancel gets one), Replace gets one too.
+    replace.setIcon(box.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton))
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)

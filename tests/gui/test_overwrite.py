@@ -121,7 +121,7 @@ def test_masks_over_existing_ones_are_one_question(qtbot, window, photo, open_an
     with qtbot.assertNotEmitted(window.files_written, wait=300):
         window.commands.export_masks.trigger()
     assert len(asked) == 1
-    assert f"{outcome.k} files exist in" in asked[0] and str(folder) in asked[0]
+    assert f"Replace {outcome.k} files?" in asked[0] and str(folder) in asked[0]
     assert all(mask.read_bytes() == b"edited by hand" for mask in masks)
     asked = answer_replace("Replace")
     with qtbot.waitSignal(window.files_written, timeout=30_000):
