@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,35 +30,56 @@ def is_sixteen_bit_colour(im: Image.Image) -> bool:
     return False
 
 
+def _strips(im: Image.Image) -> Iterator[tuple[int, int, npt.NDArray[Any]]]:
+    """(top, bottom, pixels) strip by strip: whole-image temporaries of a 200 MP float
+    image in float64 would take 1.6 GB each."""
+    width, height = im.size
+    rows = max(1, _STRIP_BYTES // max(1, width * 8))
+    for top in range(0, height, rows):
+        bottom = min(height, top + rows)
+        yield top, bottom, np.asarray(im.crop((0, top, width, bottom)))
+
+
 def _scale_high_depth(im: Image.Image, notes: list[str]) -> npt.NDArray[np.uint8]:
     """16-bit, 32-bit integer and float greys to 0..255 (Pillow's own convert clips instead)."""
-    values = np.asarray(im)
-    if values.dtype == np.uint16 or im.mode.startswith("I;16"):
+    width, height = im.size
+    out = np.empty((height, width), dtype=np.uint8)
+    if im.mode.startswith("I;16"):
         notes.append("16-bit grey reduced to 8 bits")
-        return ((values.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)
-    data = values.astype(np.float64)
-    finite = np.isfinite(data)
-    if not finite.all():
+        for top, bottom, values in _strips(im):
+            out[top:bottom] = (values.astype(np.uint32) * 255 + 32767) // 65535
+        return out
+    lo, hi, non_finite = np.inf, -np.inf, False
+    for _, _, values in _strips(im):
+        finite = np.isfinite(values)
+        if not finite.all():
+            non_finite = True
+            values = values[finite]
+        if values.size:
+            lo, hi = min(lo, float(values.min())), max(hi, float(values.max()))
+    if non_finite:
         notes.append("non-finite values shown as black")
-        data = np.where(finite, data, 0.0)
-    lo = float(data.min()) if data.size else 0.0
-    hi = float(data.max()) if data.size else 0.0
+    if lo > hi:  # nothing finite at all
+        lo = hi = 0.0
     kind = "floating-point" if im.mode == "F" else "32-bit integer"
     if im.mode == "F" and lo >= 0.0 and hi <= 1.0:
         notes.append(f"{kind} values 0..1 scaled to 0..255")
-        scaled = data * 255.0
+        offset, scale = 0.0, 255.0
     elif lo >= 0.0 and hi <= 255.0:
-        scaled = data
+        offset, scale = 0.0, 1.0
         if im.mode == "F":
             notes.append(f"{kind} values used as 0..255")
     elif lo >= 0.0 and hi <= 65535.0 and im.mode == "I":
         notes.append(f"{kind} values 0..65535 scaled to 0..255")
-        scaled = data * (255.0 / 65535.0)
+        offset, scale = 0.0, 255.0 / 65535.0
     else:
         notes.append(f"{kind} values {lo:g}..{hi:g} stretched to 0..255")
-        span = hi - lo if hi > lo else 1.0
-        scaled = (data - lo) * (255.0 / span)
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+        offset, scale = lo, 255.0 / (hi - lo if hi > lo else 1.0)
+    for top, bottom, values in _strips(im):
+        data = values.astype(np.float64)
+        data[~np.isfinite(data)] = offset  # shown as black (0 after the offset)
+        out[top:bottom] = np.clip(np.rint((data - offset) * scale), 0, 255)
+    return out
 
 
 def _to_srgb(colour: Image.Image, icc: bytes | None, notes: list[str]) -> Image.Image:

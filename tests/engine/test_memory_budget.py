@@ -11,8 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hostile_files import write_hostile
+from PIL import Image
 
 # Budget over the interpreter's own peak after importing the loader: a small factor of the
 # pixels finally shown (Pillow's decoded image, our RGB array and alpha, one conversion copy)
@@ -85,4 +87,34 @@ def test_shared_spikes_stay_in_budget(shared_images: Path, name: str, expected: 
     said, grew, budget, stderr = _load_in_child(shared_images / name)
     assert said == expected
     assert grew <= budget, f"{name}: peak grew {grew} MiB, budget {budget:.0f} MiB"
+    assert stderr == ""
+
+
+def _large_file(folder: Path, kind: str) -> Path:
+    """A 6-megapixel file of one of the modes whose conversion costs the most."""
+    rng = np.random.default_rng(0)
+    height, width = 2000, 3000
+    if kind == "float":
+        path = folder / "float.tiff"
+        values = rng.random((height, width), dtype=np.float32) * 3 - 1
+        Image.fromarray(values, "F").save(path)
+    elif kind == "grey16":
+        path = folder / "grey16.png"
+        Image.fromarray(rng.integers(0, 65535, (height, width), dtype=np.uint16)).save(path)
+    else:
+        rgba = rng.integers(0, 255, (height, width, 4), dtype=np.uint8)
+        path = folder / f"{kind}.png"
+        if kind == "rgba":
+            Image.fromarray(rgba, "RGBA").save(path, compress_level=1)
+        else:  # a palette image with one transparent index
+            palette = Image.fromarray(rgba[:, :, :3]).convert("P")
+            palette.save(path, compress_level=1, transparency=3)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["float", "grey16", "rgba", "palette"])
+def test_mode_conversions_stay_in_budget(tmp_path: Path, kind: str) -> None:
+    said, grew, budget, stderr = _load_in_child(_large_file(tmp_path, kind))
+    assert said == "ok"
+    assert grew <= budget, f"{kind}: peak grew {grew} MiB, budget {budget:.0f} MiB"
     assert stderr == ""
