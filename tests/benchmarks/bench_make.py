@@ -65,7 +65,7 @@ def main() -> None:
     rows.append(("dither: Floyd-Steinberg, strength 1", seconds, ""))
     seconds, _ = _median_seconds(lambda: dither_ordered(picture.rgb, palette, 1.0))
     rows.append(("dither: Bayer 8x8, strength 1", seconds, ""))
-    seconds, errors = _median_seconds(
+    seconds, _ = _median_seconds(
         lambda: error_picture(pixel_errors(hist, palette, entry_labels)))
     summary = cluster_errors(hist, palette, entry_labels)
     rows.append(("error map: CIEDE2000 per pixel + picture", seconds,
