@@ -133,3 +133,12 @@ def test_near_duplicates_and_tiny_clusters_fold_into_neighbours():
     into = fold_near_duplicates(palette, weights, max_delta_e=2.0, min_share=0.01)
     assert into[3] != 3 and into[:3].tolist() == [0, 0, 2]
     assert fold_near_duplicates(palette, weights).tolist() == [0, 1, 2, 3]
+
+
+def test_bundled_palettes_read_with_names():
+    from colorseg_gui.resources import resources_dir
+
+    found = {p.name: read_palette(p) for p in sorted((resources_dir() / "palettes").glob("*.gpl"))}
+    assert set(found) == {"pico-8.gpl", "web-safe-216.gpl", "greyscale-16.gpl"}
+    assert found["pico-8.gpl"].names[8] == "Red" and len(found["pico-8.gpl"]) == 16
+    assert len(found["web-safe-216.gpl"]) == 216 and len(found["greyscale-16.gpl"]) == 16
