@@ -257,6 +257,7 @@ def build_menus(
     toolbar.addWidget(zoom_box)
     toolbar.addSeparator()
     toolbar.addActions([actions.stop, actions.rerun])
+    compare_control.fold_in(toolbar)
     window.addToolBar(toolbar)
     return toolbar
 

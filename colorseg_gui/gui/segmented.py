@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolBar, QToolButton, QWidget
 
 # Written against the palette of the moment; rebuilt when the palette changes (theme).
 _STYLE = """
@@ -46,6 +46,29 @@ class SegmentedControl(QWidget):
             layout.addWidget(button)
             self.buttons.append(button)
         self._restyle()
+
+    def compact(self) -> bool:
+        return self.buttons[0].toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+
+    def set_compact(self, compact: bool) -> None:
+        style = (Qt.ToolButtonStyle.ToolButtonIconOnly if compact
+                 else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for button in self.buttons:
+            button.setToolButtonStyle(style)
+
+    def fold_in(self, toolbar: QToolBar) -> None:
+        """Show icons only when ``toolbar`` is too narrow for the labels (800 px windows),
+        rather than pushing Stop and the zoom field into its overflow menu."""
+        self._toolbar = toolbar
+        self._wide = 0
+        toolbar.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self._toolbar:
+            if not self.compact():
+                self._wide = self._toolbar.sizeHint().width()
+            self.set_compact(self._toolbar.width() < self._wide)
+        return False
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and not self._styling:

@@ -100,6 +100,7 @@ def _field(name: str, tip: str, sample: str) -> QLabel:
     # Room for the widest value it shows, so the bar does not jitter while a run counts up.
     label.setMinimumWidth(label.fontMetrics().horizontalAdvance(sample) + 4)
     label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    label.setContentsMargins(6, 0, 6, 0)
     return label
 
 
@@ -117,6 +118,7 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("statusBar")
         self.setSizeGripEnabled(False)
+        self.setContentsMargins(4, 0, 6, 0)
 
 
 class StatusFields:
@@ -163,6 +165,10 @@ class StatusFields:
         self._state, self._state_tip = text, tip
         if not self._bar.currentMessage():
             self.message.set_message(text, tip)
+
+    def state_text(self) -> str:
+        """The state of the run (shown whenever no message is)."""
+        return self._state
 
     @Slot(str)
     def _on_message_changed(self, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
@@ -118,19 +119,17 @@ def paint_layer(
 
 def _paint_grid(painter: QPainter, origin: QPointF, target: QRectF, scale: float) -> None:
     """Lines between image pixels: grey, half transparent, visible on light and dark."""
-    first_x = int((target.left() - origin.x()) / scale)
-    last_x = int((target.right() - origin.x()) / scale) + 1
-    first_y = int((target.top() - origin.y()) / scale)
-    last_y = int((target.bottom() - origin.y()) / scale) + 1
-    lines = [
-        QLineF(origin.x() + i * scale, target.top(), origin.x() + i * scale, target.bottom())
-        for i in range(first_x, last_x + 1)
-    ] + [
-        QLineF(target.left(), origin.y() + j * scale, target.right(), origin.y() + j * scale)
-        for j in range(first_y, last_y + 1)
-    ]
-    pen = QPen(QColor(128, 128, 128, 150), 0)  # cosmetic: one device pixel at any zoom
-    painter.setPen(pen)
+
+    def inside(low: float, high: float, start: float) -> list[float]:
+        first = math.ceil((low - start) / scale - 1e-9)
+        last = math.floor((high - start) / scale + 1e-9)
+        return [start + i * scale for i in range(first, last + 1)]
+
+    lines = [QLineF(x, target.top(), x, target.bottom())
+             for x in inside(target.left(), target.right(), origin.x())]
+    lines += [QLineF(target.left(), y, target.right(), y)
+              for y in inside(target.top(), target.bottom(), origin.y())]
+    painter.setPen(QPen(QColor(128, 128, 128, 150), 0))  # cosmetic: one device pixel
     painter.drawLines(lines)
 
 
