@@ -24,6 +24,7 @@ from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
 from colorseg_gui.gui.palette_view import PaletteView
 from colorseg_gui.gui.run_display import RunDisplay
+from colorseg_gui.gui.segmented import SegmentedControl
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusBar, StatusFields, plural
 from colorseg_gui.gui.tasks import TaskRunner
@@ -308,6 +309,9 @@ class MainWindow(QMainWindow):
         if not isinstance(app, QApplication):
             return None
         manager = theme.manager(app)
+        control = self.findChild(SegmentedControl, "compareControl")
+        if control is not None:
+            manager.changed.connect(control.restyle)
         manager.set_choice(self.settings.theme)
         self.commands.themes[manager.choice].setChecked(True)
         return manager

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QToolBar, QToolButton, QWidget
 
 # Written against the palette of the moment; rebuilt when the palette changes (theme).
 _STYLE = """
@@ -31,7 +31,6 @@ class SegmentedControl(QWidget):
         layout.setContentsMargins(4, 0, 4, 0)
         layout.setSpacing(0)
         self.buttons: list[QToolButton] = []
-        self._styling = False
         for index, action in enumerate(actions):
             button = QToolButton(self)
             button.setDefaultAction(action)
@@ -45,7 +44,7 @@ class SegmentedControl(QWidget):
                 button.setObjectName("last")
             layout.addWidget(button)
             self.buttons.append(button)
-        self._restyle()
+        self.restyle()
 
     def compact(self) -> bool:
         return self.buttons[0].toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
@@ -70,14 +69,12 @@ class SegmentedControl(QWidget):
             self.set_compact(self._toolbar.width() < self._wide)
         return False
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange and not self._styling:
-            self._restyle()
-        super().changeEvent(event)
-
-    def _restyle(self) -> None:
-        self._styling = True
-        palette = self.palette()
+    @Slot()
+    @Slot(bool)
+    def restyle(self, *_: object) -> None:
+        """Rewrite the style sheet for the palette now in use (call on a theme change: a
+        widget with a style sheet gets no palette change events of its own)."""
+        palette = QApplication.palette()
         role = QPalette.ColorRole
         button = palette.color(role.Button)
         self.setStyleSheet(
@@ -93,4 +90,3 @@ class SegmentedControl(QWidget):
                 disabled=palette.color(QPalette.ColorGroup.Disabled, role.ButtonText).name(),
             )
         )
-        self._styling = False

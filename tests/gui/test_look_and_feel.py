@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 from colorseg_gui import __version__
 from colorseg_gui.gui import MainWindow, status, theme, view_paint
 from colorseg_gui.gui.qimage import qimage_to_array
+from colorseg_gui.gui.segmented import SegmentedControl
 
 WORDS = {text for text, _ in status.STOP_REASONS.values()}
 
@@ -103,18 +104,28 @@ def _icon_contrast(button: QToolButton) -> float:
     return abs(float(np.mean(ink)) - background)
 
 
+def _segment_lightness(control: SegmentedControl) -> int:
+    """Lightness of an unchecked segment's background, just inside its edge."""
+    shot = control.grab().toImage()
+    last = control.buttons[-1]
+    return shot.pixelColor(last.x() + 4, last.y() + last.height() // 2).lightness()
+
+
 def test_dark_theme_from_the_menu_keeps_icons_visible_and_persists(qtbot, window):
     toolbar_buttons = [b for b in window.findChildren(QToolButton)
                        if b.defaultAction() is window.commands.stop]
     assert toolbar_buttons
     button = toolbar_buttons[0]
     window.commands.stop.setEnabled(True)  # the Normal-mode icon
+    control = window.findChild(SegmentedControl, "compareControl")
     _set_theme(window, theme.DARK)
     assert view_paint.is_dark(QApplication.palette())
     assert _icon_contrast(button) > 100
+    assert _segment_lightness(control) < 100  # the compare control follows the theme
     _set_theme(window, theme.LIGHT)
     assert not view_paint.is_dark(QApplication.palette())
     assert _icon_contrast(button) > 100
+    assert _segment_lightness(control) > 150
     _set_theme(window, theme.DARK)
     window.close()
     again = MainWindow()
