@@ -112,30 +112,13 @@ class ImageView(QWidget):
             height, width = labels.shape
             image = QImage(labels.data, width, height, int(labels.strides[0]),
                            QImage.Format.Format_Indexed8)
-            light = self._segment_lightness(labels, cluster) >= 0.5
+            light = view_paint.segment_lightness(self._result.small, labels, cluster) >= 0.5
             shade = QColor(12, 12, 16, 185) if light else QColor(255, 255, 255, 200)
             table = [shade.rgba()] * 256
             table[cluster] = QColor(0, 0, 0, 0).rgba()
             image.setColorTable(table)
             self._overlay, self._overlay_labels = image, labels  # the image borrows `labels`
         self.update()
-
-    def _segment_lightness(self, labels: npt.NDArray[np.uint8], cluster: int) -> float:
-        """Relative luminance (0-1) of the result where ``labels`` is ``cluster``."""
-        import numpy as np
-
-        image = self._result.small
-        if image is None:
-            return 1.0
-        where = np.flatnonzero(labels.reshape(-1) == cluster)
-        if where.size == 0:
-            return 1.0
-        row, col = divmod(int(where[where.size // 2]), labels.shape[1])
-        color = image.pixelColor(
-            min(image.width() - 1, col * image.width() // labels.shape[1]),
-            min(image.height() - 1, row * image.height() // labels.shape[0]),
-        )
-        return (0.2126 * color.redF() + 0.7152 * color.greenF() + 0.0722 * color.blueF())
 
     def has_image(self) -> bool:
         return self._image_size is not None

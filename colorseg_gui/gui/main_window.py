@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QImage,
     QKeyEvent,
 )
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
@@ -84,7 +84,9 @@ class MainWindow(QMainWindow):
             app.aboutToQuit.connect(self.controller.shutdown)
             app.aboutToQuit.connect(self.tasks.shutdown)
         self._restore()
-        self.theme = self._apply_theme()
+        self.theme = theme.attach(
+            self.commands.themes, self.settings, self.findChild(SegmentedControl, "compareControl")
+        )
         self.commands.stop.setEnabled(False)  # nothing runs yet
         self._update_enabled()
         self.statusBar().showMessage("Drop an image, or press Ctrl+O to open one")
@@ -116,8 +118,6 @@ class MainWindow(QMainWindow):
         a.paste.triggered.connect(self.paste)
         a.fit.triggered.connect(self.view.fit_to_window)
         a.fit_enlarges.toggled.connect(self.view.set_fit_enlarges)
-        for action in a.themes.values():
-            action.triggered.connect(self._on_theme_action)
         self.zoom_box.fit_requested.connect(self.view.fit_to_window)
         self.zoom_box.zoom_requested.connect(self.view.zoom_to)
         a.actual_size.triggered.connect(self.view.zoom_actual)
@@ -303,26 +303,6 @@ class MainWindow(QMainWindow):
     @Slot(float)
     def _on_zoom_changed(self, scale: float) -> None:
         self.zoom_box.show_zoom(scale, self.view.fitted)
-
-    def _apply_theme(self) -> theme.ThemeManager | None:
-        app = QApplication.instance()
-        if not isinstance(app, QApplication):
-            return None
-        manager = theme.manager(app)
-        control = self.findChild(SegmentedControl, "compareControl")
-        if control is not None:
-            manager.changed.connect(control.restyle)
-        manager.set_choice(self.settings.theme)
-        self.commands.themes[manager.choice].setChecked(True)
-        return manager
-
-    @Slot()
-    def _on_theme_action(self) -> None:
-        action = self.sender()
-        name = action.data() if action is not None else None  # type: ignore[attr-defined]
-        if isinstance(name, str) and self.theme is not None:
-            self.theme.set_choice(name)
-            self.settings.theme = name
 
     def _show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)

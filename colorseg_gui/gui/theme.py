@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from colorseg_gui.gui.segmented import SegmentedControl
+    from colorseg_gui.gui.settings import Settings
 
 SYSTEM, LIGHT, DARK = "system", "light", "dark"
 THEMES: tuple[str, ...] = (SYSTEM, LIGHT, DARK)
@@ -107,3 +113,33 @@ def manager(app: QApplication) -> ThemeManager:
         found = ThemeManager(app)
         _MANAGERS[id(app)] = found
     return found
+
+
+def attach(
+    actions: dict[str, QAction], settings: Settings, control: SegmentedControl | None
+) -> ThemeManager | None:
+    """Apply the remembered theme, and let View > Theme's ``actions`` change and store it."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return None
+    found = manager(app)
+    if control is not None:  # a widget with a style sheet hears no palette change itself
+        found.changed.connect(control.restyle)
+    found.set_choice(settings.theme)
+    actions[found.choice].setChecked(True)
+    for name, action in actions.items():
+        action.triggered.connect(_Choose(found, settings, name, action).choose)
+    return found
+
+
+class _Choose(QObject):
+    """One theme action's slot (a QObject, so it goes when the window's actions go)."""
+
+    def __init__(self, found: ThemeManager, settings: Settings, name: str, parent: QAction):
+        super().__init__(parent)
+        self._manager, self._settings, self._name = found, settings, name
+
+    @Slot()
+    def choose(self) -> None:
+        self._manager.set_choice(self._name)
+        self._settings.theme = self._name

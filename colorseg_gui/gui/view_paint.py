@@ -11,6 +11,9 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPalette, QPen, QPix
 from colorseg_gui.gui import compare
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from colorseg_gui.gui.qimage import ArrayImage
 
 PLACEHOLDER = "Drop an image here, or press Ctrl+O"
@@ -27,6 +30,25 @@ def background(palette: QPalette) -> QColor:
     """A quiet neutral grey behind the image, a shade off the window colour."""
     window = palette.color(QPalette.ColorRole.Window)
     return window.darker(150) if is_dark(palette) else window.darker(112)
+
+
+def segment_lightness(
+    image: QImage | None, labels: npt.NDArray[np.uint8], cluster: int
+) -> float:
+    """Relative luminance (0-1) of ``image`` at a pixel whose label is ``cluster``."""
+    import numpy as np
+
+    if image is None:
+        return 1.0
+    where = np.flatnonzero(labels.reshape(-1) == cluster)
+    if where.size == 0:
+        return 1.0
+    row, col = divmod(int(where[where.size // 2]), labels.shape[1])
+    color = image.pixelColor(
+        min(image.width() - 1, col * image.width() // labels.shape[1]),
+        min(image.height() - 1, row * image.height() // labels.shape[0]),
+    )
+    return 0.2126 * color.redF() + 0.7152 * color.greenF() + 0.0722 * color.blueF()
 
 
 def checkerboard(dark: bool) -> QBrush:
