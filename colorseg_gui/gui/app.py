@@ -23,7 +23,9 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from colorseg_gui import __version__
 
-        print(f"{parser.prog} {__version__}")  # stdout, like argparse's own version action
+        # The app's name, not the command's: the same line from `colorseg-gui`, `ColorSeg`
+        # (the bundle) and `python -m colorseg_gui`. stdout, like argparse's own action.
+        print(f"ColorSeg {__version__}")
         parser.exit()
 
 

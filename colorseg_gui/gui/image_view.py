@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QResizeEvent,
     QWheelEvent,
 )
@@ -54,8 +54,9 @@ class ImageView(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
-        self.setAutoFillBackground(True)
-        self.setBackgroundRole(QPalette.ColorRole.Mid)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills it all
+        self._checker: QBrush | None = None  # built for the palette of the moment
+        self._fit_enlarges = True
         self._image_size: QSize | None = None
         self._original = ImageLayer(None, None)
         self._result = ImageLayer(None, None)
@@ -93,11 +94,13 @@ class ImageView(QWidget):
         self.update()
 
     def set_highlight(self, label_map: npt.NDArray[np.uint8] | None, cluster: int = -1) -> None:
-        """Dim every pixel whose label in ``label_map`` is not ``cluster`` (None: no dimming).
+        """Wash out every pixel whose label in ``label_map`` is not ``cluster`` (None: none).
 
         ``label_map`` may have any resolution (it is stretched over the image); the full
         resolution map keeps edges exact when zoomed in. It is shown as an indexed image
-        whose colour table does the dimming, so no per-pixel work happens here.
+        whose colour table does the washing, so no per-pixel work happens here. The wash
+        contrasts with the chosen colour: dark around a light segment, light around a dark
+        one, so that either stands out.
         """
         if label_map is None or cluster < 0:
             self._overlay = None
@@ -109,10 +112,9 @@ class ImageView(QWidget):
             height, width = labels.shape
             image = QImage(labels.data, width, height, int(labels.strides[0]),
                            QImage.Format.Format_Indexed8)
-            shade = self.palette().color(QPalette.ColorRole.Window)
-            shade.setAlpha(190)
-            dim = shade.rgba()
-            table = [dim] * 256
+            light = view_paint.segment_lightness(self._result.small, labels, cluster) >= 0.5
+            shade = QColor(12, 12, 16, 185) if light else QColor(255, 255, 255, 200)
+            table = [shade.rgba()] * 256
             table[cluster] = QColor(0, 0, 0, 0).rgba()
             image.setColorTable(table)
             self._overlay, self._overlay_labels = image, labels  # the image borrows `labels`
@@ -160,6 +162,16 @@ class ImageView(QWidget):
     def fitted(self) -> bool:
         return self._fit
 
+    @property
+    def fit_enlarges(self) -> bool:
+        return self._fit_enlarges
+
+    def set_fit_enlarges(self, enlarge: bool) -> None:
+        self._fit_enlarges = enlarge
+        if self._fit:
+            self._apply_fit()
+            self.update()
+
     def _pane_size(self) -> tuple[float, float]:
         return compare.pane_size(self._mode, self.width(), self.height())
 
@@ -168,11 +180,27 @@ class ImageView(QWidget):
             return
         width, height = self._pane_size()
         iw, ih = self._image_size.width(), self._image_size.height()
-        scale = min(width / iw, height / ih)
-        # Never blow a small image up beyond 100 % when fitting: it would look blurry.
-        self._scale = min(scale, 1.0 / self.devicePixelRatioF())
-        self._offset = QPointF((width - iw * self._scale) / 2, (height - ih * self._scale) / 2)
+        ratio = self.devicePixelRatioF()
+        device = min(width / iw, height / ih) * ratio
+        if device > 1.0:
+            # A small image: enlarged by a whole number of device pixels per image pixel
+            # (crisp, even squares under nearest-neighbour), or shown at 100 %.
+            device = float(int(device)) if self._fit_enlarges else 1.0
+        self._scale = device / ratio
+        self._offset = self._snapped(
+            QPointF((width - iw * self._scale) / 2, (height - ih * self._scale) / 2)
+        )
         self.zoom_changed.emit(self.device_scale)
+
+    def _snapped(self, offset: QPointF) -> QPointF:
+        """At whole zoom factors, ``offset`` on the device pixel grid: every image pixel then
+        covers whole screen pixels (crisp). Other zooms keep the exact point under the
+        cursor instead."""
+        ratio = self.devicePixelRatioF()
+        device = self._scale * ratio
+        if device < 1.0 or abs(device - round(device)) > 1e-9:
+            return offset
+        return QPointF(round(offset.x() * ratio) / ratio, round(offset.y() * ratio) / ratio)
 
     def fit_to_window(self) -> None:
         self._fit = True
@@ -188,8 +216,8 @@ class ImageView(QWidget):
             width, height = self._pane_size()
             anchor = QPointF(width / 2, height / 2)
         ratio = scale / self._scale
-        self._offset = anchor - (anchor - self._offset) * ratio
         self._scale = scale
+        self._offset = self._snapped(anchor - (anchor - self._offset) * ratio)
         self._fit = False
         self.zoom_changed.emit(self.device_scale)
         self.update()
@@ -225,6 +253,7 @@ class ImageView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = QRectF(self.rect())
+        painter.fillRect(rect, view_paint.background(self.palette()))
         if self._image_size is None:
             view_paint.paint_placeholder(painter, rect, self.palette())
             return
@@ -235,7 +264,9 @@ class ImageView(QWidget):
                 layer_name = compare.ORIGINAL
             layer = self._original if layer_name == compare.ORIGINAL else self._result
             overlay = self._overlay if layer_name == compare.RESULT else None
-            view_paint.paint_layer(painter, pane, layer, self._placement(), overlay)
+            view_paint.paint_layer(
+                painter, pane, layer, self._placement(), overlay, self._checker_brush()
+            )
             if pane.caption:
                 caption = pane.caption
                 if pane.layer == compare.RESULT and not self.has_result():
@@ -244,6 +275,17 @@ class ImageView(QWidget):
                 view_paint.paint_caption(painter, pane, caption, self.palette(), on_right)
         if self._mode == compare.SPLIT and not self._space_held:
             view_paint.paint_divider(painter, rect, self._divider_x(), self.palette())
+
+    def _checker_brush(self) -> QBrush:
+        if self._checker is None:
+            self._checker = view_paint.checkerboard(view_paint.is_dark(self.palette()))
+        return self._checker
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._checker = None  # light or dark squares to match the new theme
+            self.update()
+        super().changeEvent(event)
 
     def _placement(self) -> view_paint.Placement:
         assert self._image_size is not None

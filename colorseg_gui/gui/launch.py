@@ -79,8 +79,10 @@ def run(args: argparse.Namespace, qt_args: list[str]) -> int:
     window.show()
     # The empty window needs neither numpy nor Pillow nor the engine: import them now, on
     # the other core, so that the first image does not wait for them.
+    # Joined at quit, which waits at most for the one module being imported: a quit soon
+    # after start (or on a busy machine) used to wait for the whole list, up to seconds.
     loader = preload.start()
-    app.aboutToQuit.connect(lambda: loader.join(preload.JOIN_TIMEOUT_S))
+    app.aboutToQuit.connect(loader.stop)
     QTimer.singleShot(0, lambda: _set_version(app))
     opened = window.open_paths(list(args.files))
     if opened is None and file_filter.pending:

@@ -14,9 +14,9 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
 )
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
-from colorseg_gui.gui import compare, drop, files
+from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
 from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.hold_compare import HoldToCompare
@@ -24,9 +24,11 @@ from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
 from colorseg_gui.gui.palette_view import PaletteView
 from colorseg_gui.gui.run_display import RunDisplay
+from colorseg_gui.gui.segmented import SegmentedControl
 from colorseg_gui.gui.settings import Settings
-from colorseg_gui.gui.status import StatusFields
+from colorseg_gui.gui.status import StatusBar, StatusFields, plural
 from colorseg_gui.gui.tasks import TaskRunner
+from colorseg_gui.gui.zoom_box import ZoomBox
 
 if TYPE_CHECKING:
     from colorseg_gui.engine.loading import Picture
@@ -71,13 +73,15 @@ class MainWindow(QMainWindow):
         palette_dock = self._dock("Palette", "paletteDock", self.palette_view)
         self._docks = [options_dock, palette_dock]
         self.commands: Actions = create_actions(self)
+        self.zoom_box = ZoomBox()
         build_menus(
-            self, self.commands, [options_dock.toggleViewAction(), palette_dock.toggleViewAction()]
+            self,
+            self.commands,
+            [options_dock.toggleViewAction(), palette_dock.toggleViewAction()],
+            self.zoom_box,
         )
-        stop_button = QToolButton()
-        stop_button.setDefaultAction(self.commands.stop)
-        stop_button.setAccessibleName("Stop the run")
-        self.status = StatusFields(self.statusBar(), stop_button)
+        self.setStatusBar(StatusBar())
+        self.status = StatusFields(self.statusBar())
         self.display = RunDisplay(self.controller, self.view, self.palette_view, self.status, self)
         self._connect()
         app = QCoreApplication.instance()
@@ -85,6 +89,10 @@ class MainWindow(QMainWindow):
             app.aboutToQuit.connect(self.controller.shutdown)
             app.aboutToQuit.connect(self.tasks.shutdown)
         self._restore()
+        self.theme = theme.attach(
+            self.commands.themes, self.settings, self.findChild(SegmentedControl, "compareControl")
+        )
+        self.commands.stop.setEnabled(False)  # nothing runs yet
         self._update_enabled()
         self.statusBar().showMessage("Drop an image, or press Ctrl+O to open one")
 
@@ -114,6 +122,9 @@ class MainWindow(QMainWindow):
         a.copy_result.triggered.connect(self.copy_result)
         a.paste.triggered.connect(self.paste)
         a.fit.triggered.connect(self.view.fit_to_window)
+        a.fit_enlarges.toggled.connect(self.view.set_fit_enlarges)
+        self.zoom_box.fit_requested.connect(self.view.fit_to_window)
+        self.zoom_box.zoom_requested.connect(self.view.zoom_to)
         a.actual_size.triggered.connect(self.view.zoom_actual)
         a.zoom_in.triggered.connect(self.view.zoom_in)
         a.zoom_out.triggered.connect(self.view.zoom_out)
@@ -133,7 +144,7 @@ class MainWindow(QMainWindow):
         c.run_failed.connect(self._on_run_failed)
         c.busy_changed.connect(self._on_busy_changed)
         self.options_panel.options_changed.connect(self._on_options_changed)
-        self.view.zoom_changed.connect(self.status.show_zoom)
+        self.view.zoom_changed.connect(self._on_zoom_changed)
         self.view.mode_changed.connect(self._on_view_mode_changed)
 
     def _restore(self) -> None:
@@ -152,10 +163,12 @@ class MainWindow(QMainWindow):
         """Open an image file (dialog, drop, paste, argv, recent, Open With all come here)."""
         path = Path(path)
         self.statusBar().showMessage(f"Opening {path.name}…")
+        self.status.begin()
         return self.controller.open_path(path, self.options_panel.options())
 
     def open_picture(self, picture: Picture) -> int:
         self.statusBar().showMessage(f"Opening {picture.name}…")
+        self.status.begin()
         return self.controller.open_picture(picture, self.options_panel.options())
 
     def open_paths(self, paths: list[Path]) -> int | None:
@@ -268,14 +281,12 @@ class MainWindow(QMainWindow):
             self.settings.last_folder = str(picture.path.parent)
         notes = "; ".join(picture.notes)
         if self._ignored:
-            notes = "; ".join(
-                filter(
-                    None, [notes, f"{self._ignored} more file(s) not opened: one image at a time"]
-                )
-            )
+            ignored = f"{plural(self._ignored, 'more file')} not opened: one image at a time"
+            notes = "; ".join(filter(None, [notes, ignored]))
             self._ignored = 0
+        # Short: the state of the run (counting colours, refining...) shows once it goes.
         self.statusBar().showMessage(
-            f"Opened {picture.name}" + (f" ({notes})" if notes else ""), 8000
+            f"Opened {picture.name}" + (f" ({notes})" if notes else ""), 4000 if notes else 2000
         )
         self._update_enabled()
 
@@ -291,12 +302,17 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str)
     def _on_run_failed(self, gen: int, message: str) -> None:
-        self.status.state.setText("Failed")
+        self.status.show_failed(message)
         self._show_error("Segmentation failed", message)
 
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:
         self.commands.stop.setEnabled(busy)
+        self.status.set_busy(busy)
+
+    @Slot(float)
+    def _on_zoom_changed(self, scale: float) -> None:
+        self.zoom_box.show_zoom(scale, self.view.fitted)
 
     def _show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
@@ -306,13 +322,15 @@ class MainWindow(QMainWindow):
     def _on_options_changed(self, options: RunOptions) -> None:
         self.settings.save_run_options(options)
         if self.controller.set_options(options) is not None:
+            self.status.begin()
             self.display.outcome = None
             self._update_enabled()
 
     @Slot()
     def _on_rerun(self) -> None:
         self.options_panel.flush()
-        self.controller.set_options(self.options_panel.options())
+        if self.controller.set_options(self.options_panel.options()) is not None:
+            self.status.begin()
         self.display.outcome = None
         self._update_enabled()
 
@@ -349,6 +367,10 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(has_result)
         self.commands.rerun.setEnabled(self.display.loaded is not None)
+        has_image = self.view.has_image()
+        for action in self.commands.view_actions():
+            action.setEnabled(has_image)
+        self.zoom_box.setEnabled(has_image)
 
     @Slot()
     def _on_save(self) -> None:
@@ -391,14 +413,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about(self) -> None:
-        from colorseg_gui import __version__
-
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3><p>Segments an image by exact k-means "
-            "clustering of its colours, live.</p><p>MIT licence.</p>",
-        )
+        about.show_about(self)
 
     # ----- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

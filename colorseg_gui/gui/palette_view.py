@@ -12,6 +12,9 @@ from PySide6.QtGui import (
     QIcon,
     QKeyEvent,
     QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
     QPixmap,
 )
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
@@ -22,6 +25,10 @@ if TYPE_CHECKING:
 
 CLUSTER_ROLE = Qt.ItemDataRole.UserRole
 SWATCH = QSize(36, 24)
+EMPTY_TEXT = (
+    "The colours of the segmentation appear here, one swatch per colour, the largest "
+    "share first.\n\nClick one to highlight where it is in the image."
+)
 
 
 def hex_color(rgb: npt.ArrayLike) -> str:
@@ -104,6 +111,19 @@ class PaletteView(QListWidget):
         item.setData(CLUSTER_ROLE, cluster)
         item.setToolTip(f"Cluster {cluster + 1}: {hex_value}, {share:.2f} % of the pixels")
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{hex_value}, {share:.1f} percent")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.count() == 0:  # say what this panel is for before the first palette
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                self.viewport().rect().adjusted(12, 12, -12, -12),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                EMPTY_TEXT,
+            )
+            painter.end()
 
     def entries(self) -> list[tuple[int, str]]:
         """(cluster, hex) for every row, in display order."""

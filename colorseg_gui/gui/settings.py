@@ -93,6 +93,16 @@ class Settings:
         self._store.setValue("view/compare", value)
 
     @property
+    def theme(self) -> str:
+        """View > Theme: "system" (follow the desktop), "light" or "dark"."""
+        value = self._str("view/theme", "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._store.setValue("view/theme", value)
+
+    @property
     def last_folder(self) -> str:
         folder = self._str("files/last_folder", "")
         return folder if folder and Path(folder).is_dir() else str(Path.home())

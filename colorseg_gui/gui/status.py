@@ -1,116 +1,282 @@
-"""Status bar fields: image size, iteration, J, MSE, changed pixels, state, elapsed time."""
+"""The status bar: what is happening, k and iteration, a plain error figure, one time."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Slot
+from PySide6.QtGui import QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 if TYPE_CHECKING:
     from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
 
+# What ended a run, in words, and the detail behind it (tooltip).
 STOP_REASONS = {
-    "converged": ("Converged", "No pixel changed cluster in the last iteration"),
-    "tol": ("Converged (tolerance)", "The centres moved less than the tolerance"),
-    "max_iter": (
-        "Stopped at max iterations",
-        "The iteration limit was reached while a few pixels still changed cluster; "
-        "the result is usually within a fraction of a percent of the converged J",
+    "converged": (
+        "Converged: no pixel changes colour",
+        "Another iteration would give every pixel the same colour again: this is the "
+        "exact k-means fixed point",
     ),
-    "exact": ("Exact", "k is at least the number of distinct colours: every colour is kept"),
-    "stopped": ("Stopped", "Stopped by you; the step shown is kept as the result"),
+    "tol": (
+        "Stopped: the error had stopped improving",
+        "The last iteration lowered the clustering error J by less than the tolerance "
+        "(Options > Stop); a few pixels may still change colour, the result would look "
+        "the same",
+    ),
+    "max_iter": (
+        "Stopped at the iteration limit",
+        "The maximum number of iterations was reached while some pixels still changed "
+        "colour; the result is usually within a fraction of a percent of the converged one",
+    ),
+    "exact": (
+        "Done: every colour is kept",
+        "k is at least the number of distinct colours in the image, so each keeps its own",
+    ),
+    "stopped": ("Stopped by you", "The step shown when you pressed Stop is kept as the result"),
 }
+ERROR_TIP = (
+    "Average colour error: how far, on average, a pixel's colour is from the colour of "
+    "its segment (root mean square sRGB distance, 0 = identical, 441 = black vs white)"
+)
+TIME_TIP = "Time since you asked for this result: decoding, counting colours and clustering"
+TICK_MS = 200
+TIMES = "\u00d7"  # the multiplication sign of "768 x 512"
 
 
-def _per_pixel(inertia: float, frame: PreviewFrame) -> float:
-    return inertia / max(frame.pixel_weight, 1e-12)
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 colour``, ``2 colours``, ``1,024 files``."""
+    word = one if count == 1 else (many or one + "s")
+    return f"{count:,} {word}"
 
 
-def _label(name: str, tip: str) -> QLabel:
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+class MessageLabel(QLabel):
+    """Text that never runs into its neighbours: elided with "…", the whole in its tooltip."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self._full = ""
+        self._tip = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def set_message(self, text: str, tip: str = "") -> None:
+        self._full, self._tip = text, tip
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def is_elided(self) -> bool:
+        return self.text() != self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.contentsRect().width())
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width)
+        super().setText(shown)
+        tips = [self._full] if shown != self._full else []
+        if self._tip:
+            tips.append(self._tip)
+        self.setToolTip("\n".join(tips))
+
+
+def _field(name: str, tip: str, sample: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setToolTip(tip)
-    label.setAccessibleName(tip)
+    label.setAccessibleName(tip.split(":")[0])
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    # Room for the widest value it shows, so the bar does not jitter while a run counts up.
+    label.setMinimumWidth(label.fontMetrics().horizontalAdvance(sample) + 4)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    label.setContentsMargins(6, 0, 6, 0)
     return label
 
 
-class StatusFields:
-    """The permanent widgets of the status bar and how each kind of event fills them."""
+class StatusBar(QStatusBar):
+    """A status bar that leaves showing its messages to the :class:`MessageLabel`.
 
-    def __init__(self, bar: QStatusBar, stop_button: QToolButton) -> None:
-        self.size = _label("statusSize", "Image size and number of distinct colours")
-        self.iteration = _label("statusIteration", "Lloyd iteration shown")
-        self.objective = _label(
-            "statusObjective",
-            "J: sum of squared distances to the cluster centres, in the "
-            "clustering colour space, per pixel; MSE: mean squared sRGB "
-            "error of the segmented image",
+    QStatusBar paints a temporary message itself, clipped under the permanent widgets;
+    here the label shows it, elided, and the state of the run returns when it times out.
+    """
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        pass  # nothing of its own to draw: no item frames, no clipped message
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.setSizeGripEnabled(False)
+        self.setContentsMargins(4, 0, 6, 0)
+
+
+class StatusFields:
+    """The widgets of the status bar and how each kind of event fills them."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self._bar = bar
+        self.message = MessageLabel("statusMessage")
+        self.message.setAccessibleName("Status")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("statusProgress")
+        self.progress.setAccessibleName("Working")
+        self.progress.setToolTip("Working: decoding, counting colours or clustering")
+        self.progress.setTextVisible(False)
+        self.progress.setRange(0, 0)  # busy: how many iterations remain is not known
+        self.progress.setFixedSize(64, 6)
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the fields beside it do not jump
+        self.progress.setSizePolicy(policy)
+        self.progress.hide()
+        self.size = _field("statusSize", "Image size in pixels", f"99999 {TIMES} 99999 px")
+        self.iteration = _field(
+            "statusIteration", "Number of colours (k) and the iteration shown",
+            "256 colours · iteration 888",
         )
-        self.changed = _label("statusChanged", "Pixels that changed cluster in the last step")
-        self.state = _label("statusState", "State of the run")
-        self.elapsed = _label("statusElapsed", "Time since the run started")
-        self.zoom = _label("statusZoom", "Zoom (device pixels per image pixel)")
-        for widget in (
-            self.size,
-            self.iteration,
-            self.objective,
-            self.changed,
-            self.state,
-            self.elapsed,
-            self.zoom,
-        ):
+        self.error = _field("statusError", ERROR_TIP, "error ≈ 888.8")
+        self.elapsed = _field("statusElapsed", TIME_TIP, "88.88 s")
+        bar.addPermanentWidget(self.message, 1)
+        for widget in (self.progress, self.size, self.iteration, self.error, self.elapsed):
             bar.addPermanentWidget(widget)
-        bar.addPermanentWidget(stop_button)
+        self._state, self._state_tip = "", ""
+        self._image_notes: list[str] = []
+        self._clock = QElapsedTimer()
+        self._timer = QTimer(bar)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        bar.messageChanged.connect(self._on_message_changed)
+
+    def fields(self) -> list[QLabel]:
+        return [self.size, self.iteration, self.error, self.elapsed]
+
+    # ----- the state line and messages ----------------------------------------------------
+    def set_state(self, text: str, tip: str = "") -> None:
+        self._state, self._state_tip = text, tip
+        if not self._bar.currentMessage():
+            self.message.set_message(text, tip)
+
+    def state_text(self) -> str:
+        """The state of the run (shown whenever no message is)."""
+        return self._state
+
+    @Slot(str)
+    def _on_message_changed(self, text: str) -> None:
+        if text:
+            self.message.set_message(text)
+        else:
+            self.message.set_message(self._state, self._state_tip)
+
+    # ----- the run ------------------------------------------------------------------------
+    def begin(self) -> None:
+        """A new request (image, k, option): the time starts from here."""
+        self._clock.start()
+        self.elapsed.setText(_seconds(0.0))
+        self.elapsed.setToolTip(TIME_TIP)
+
+    def set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        if busy:
+            if not self._clock.isValid():
+                self._clock.start()
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self._tick()
+
+    @Slot()
+    def _tick(self) -> None:
+        if self._clock.isValid():
+            self.elapsed.setText(_seconds(self._clock.elapsed() / 1000))
 
     def clear_run(self) -> None:
-        for label in (self.iteration, self.objective, self.changed, self.state, self.elapsed):
+        for label in (self.iteration, self.error):
             label.clear()
 
     def show_image(self, loaded: LoadedImage) -> None:
         picture = loaded.picture
-        self.size.setText(f"{picture.width} x {picture.height}")
+        self._image_notes = [picture.name, *picture.notes]
+        self.size.setText(f"{picture.width} {TIMES} {picture.height} px")
+        self._size_tip(f"{picture.width} {TIMES} {picture.height} pixels")
         self.clear_run()
-        self.state.setText("Counting colours…")
+        self.set_state("Counting colours…", "Building the colour histogram the clustering runs on")
 
     def show_colors(self, n_colors: int, width: int, height: int) -> None:
-        self.size.setText(f"{width} x {height} · {n_colors:,} colours")
+        self._size_tip(
+            f"{width} {TIMES} {height} pixels, {plural(n_colors, 'distinct colour')}"
+        )
+
+    def _size_tip(self, size: str) -> None:
+        name, *notes = self._image_notes or [""]
+        self.size.setToolTip("\n".join([f"{name}: {size}" if name else size, *notes]))
+
+    def _show_k(self, k: int, iteration: str) -> None:
+        self.iteration.setText(f"{plural(k, 'colour')} · {iteration}")
+
+    def _show_error(self, mse: float, approximate: bool = False) -> None:
+        sign = "≈ " if approximate else ""
+        self.error.setText(f"error {sign}{math.sqrt(max(mse, 0.0)):.1f}")
 
     def show_frame(self, frame: PreviewFrame) -> None:
         step = frame.step
+        k = len(step.palette)
         if frame.sampled:
-            self.iteration.setText("Quick look")
-            self.state.setText("Preview from a sample; exact run starting…")
-            self.state.setToolTip("A downscaled copy was clustered for a first look")
-            self.objective.setText(f"MSE ≈ {frame.mse:,.1f}")
-            self.changed.clear()
+            self._show_k(k, "quick look")
+            self.set_state("First look from a sample; exact run under way…",
+                           "A downscaled copy was clustered for a first look")
+            self._show_error(frame.mse, approximate=True)
         elif step.iteration == 0:  # the engine's coarse warm start on millions of colours
-            self.iteration.setText("Starting")
-            self.state.setText("Choosing starting colours…")
-            self.state.setToolTip(
-                "This image has millions of distinct colours: the starting centres are "
-                "refined on a coarse grid first; the exact iterations follow"
+            self._show_k(k, "starting")
+            self.set_state(
+                "Choosing starting colours…",
+                "This image has millions of distinct colours: the starting colours are "
+                "refined on a coarse grid first; the exact iterations follow",
             )
-            self.objective.setText(f"MSE ≈ {frame.mse:,.1f}")
-            self.changed.clear()
+            self._show_error(frame.mse, approximate=True)
         else:
-            self.iteration.setText(f"Iteration {step.iteration}")
-            per_pixel = _per_pixel(step.inertia, frame)
-            self.objective.setText(f"J {per_pixel:,.1f}/px · MSE {frame.mse:,.1f}")
-            self.changed.setText(f"{step.changed:,} px changed")
-            self.state.setText("Refining…")
-            self.state.setToolTip("Lloyd iterations run until no pixel changes cluster")
-        self.elapsed.setText(f"{step.elapsed:.2f} s")
+            self._show_k(k, f"iteration {step.iteration}")
+            self._show_error(frame.mse)
+            per_pixel = step.inertia / max(frame.pixel_weight, 1e-12)
+            self.set_state(
+                "Refining…",
+                f"{plural(step.changed, 'pixel')} changed colour in the last iteration; "
+                f"J per pixel {per_pixel:,.1f}, MSE {frame.mse:,.1f}",
+            )
 
     def show_outcome(self, outcome: RunOutcome) -> None:
-        step = outcome.result.step
-        self.iteration.setText(f"Iteration {step.iteration}")
-        per_pixel = outcome.result.inertia / max(outcome.result.histogram.total_weight, 1e-12)
-        self.objective.setText(f"J {per_pixel:,.1f}/px · MSE {outcome.mse:,.1f}")
-        self.changed.setText(f"{step.changed:,} px changed")
-        text, tip = STOP_REASONS.get(outcome.result.stop_reason, (outcome.result.stop_reason, ""))
-        self.state.setText(text)
-        self.state.setToolTip(tip)
-        self.elapsed.setText(f"{outcome.elapsed:.2f} s")
+        result = outcome.result
+        step = result.step
+        self._show_k(result.k, f"iteration {step.iteration}")
+        self._show_error(outcome.mse)
+        per_pixel = result.inertia / max(result.histogram.total_weight, 1e-12)
+        text, tip = STOP_REASONS.get(result.stop_reason, (result.stop_reason, ""))
+        details = (
+            f"{plural(step.iteration, 'iteration')}; {plural(step.changed, 'pixel')} changed "
+            f"colour in the last one.\nJ per pixel {per_pixel:,.1f} (squared distance in the "
+            f"clustering colour space), MSE {outcome.mse:,.1f} (sRGB)"
+        )
+        self.set_state(text, f"{tip}.\n{details}" if tip else details)
+        self.error.setToolTip(f"{ERROR_TIP}.\nJ per pixel {per_pixel:,.1f}, MSE {outcome.mse:,.1f}")
+        self._timer.stop()
+        seconds = self._clock.elapsed() / 1000 if self._clock.isValid() else outcome.elapsed
+        self.elapsed.setText(_seconds(seconds))
+        parts = {"decode": "decoding", "histogram": "counting colours", "render": "rendering"}
+        split = [f"{label} {outcome.timings[key]:.2f} s" for key, label in parts.items()
+                 if key in outcome.timings]
+        clustering = outcome.elapsed - sum(outcome.timings.get(key, 0.0) for key in parts)
+        split.insert(len(split) - ("render" in outcome.timings), f"clustering {clustering:.2f} s")
+        self.elapsed.setToolTip(f"{TIME_TIP}.\nIn the worker: " + ", ".join(split))
 
-    def show_zoom(self, device_scale: float) -> None:
-        self.zoom.setText(f"{device_scale * 100:.0f} %")
+    def show_failed(self, message: str) -> None:
+        self._timer.stop()
+        self.set_state("Failed", message)

@@ -2,17 +2,65 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPalette, QPen, QPixmap
 
 from colorseg_gui.gui import compare
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from colorseg_gui.gui.qimage import ArrayImage
 
 PLACEHOLDER = "Drop an image here, or press Ctrl+O"
+CHECKER = 8  # logical pixels per square of the transparency checkerboard
+GRID_FROM = 8.0  # device pixels per image pixel from which the pixel grid is drawn
+_CHECKER_COLORS = {False: ("#ffffff", "#d0d0d0"), True: ("#5c5c60", "#46464a")}
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def background(palette: QPalette) -> QColor:
+    """A quiet neutral grey behind the image, a shade off the window colour."""
+    window = palette.color(QPalette.ColorRole.Window)
+    return window.darker(150) if is_dark(palette) else window.darker(112)
+
+
+def segment_lightness(
+    image: QImage | None, labels: npt.NDArray[np.uint8], cluster: int
+) -> float:
+    """Relative luminance (0-1) of ``image`` at a pixel whose label is ``cluster``."""
+    import numpy as np
+
+    if image is None:
+        return 1.0
+    where = np.flatnonzero(labels.reshape(-1) == cluster)
+    if where.size == 0:
+        return 1.0
+    row, col = divmod(int(where[where.size // 2]), labels.shape[1])
+    color = image.pixelColor(
+        min(image.width() - 1, col * image.width() // labels.shape[1]),
+        min(image.height() - 1, row * image.height() // labels.shape[0]),
+    )
+    return 0.2126 * color.redF() + 0.7152 * color.greenF() + 0.0722 * color.blueF()
+
+
+def checkerboard(dark: bool) -> QBrush:
+    """The tile shown behind transparent pixels (lighter squares in the light theme)."""
+    light, shade = (QColor(c) for c in _CHECKER_COLORS[dark])
+    tile = QPixmap(2 * CHECKER, 2 * CHECKER)
+    tile.fill(light)
+    painter = QPainter(tile)
+    painter.fillRect(0, 0, CHECKER, CHECKER, shade)
+    painter.fillRect(CHECKER, CHECKER, CHECKER, CHECKER, shade)
+    painter.end()
+    return QBrush(tile)
 
 
 class ImageLayer:
@@ -56,6 +104,7 @@ def paint_layer(
     layer: ImageLayer,
     at: Placement,
     overlay: QImage | None = None,
+    checker: QBrush | None = None,
 ) -> None:
     """Draw the visible part of ``layer`` (and the highlight ``overlay``) into ``pane``."""
     iw, ih = at.image_size.width(), at.image_size.height()
@@ -77,12 +126,33 @@ def paint_layer(
     )
     painter.save()
     painter.setClipRect(pane.clip)
+    if checker is not None and image.hasAlphaChannel():
+        painter.setBrushOrigin(origin)  # the squares move with the image when panning
+        painter.fillRect(target, checker)
     # Smooth when shrinking; nearest when enlarging so pixels stay crisp.
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, at.device_scale < 1.0)
     painter.drawImage(target, image, _scaled(source, factor))
     if overlay is not None:
         painter.drawImage(target, overlay, _scaled(source, overlay.width() / iw))
+    if at.device_scale >= GRID_FROM:
+        _paint_grid(painter, origin, target, at.scale)
     painter.restore()
+
+
+def _paint_grid(painter: QPainter, origin: QPointF, target: QRectF, scale: float) -> None:
+    """Lines between image pixels: grey, half transparent, visible on light and dark."""
+
+    def inside(low: float, high: float, start: float) -> list[float]:
+        first = math.ceil((low - start) / scale - 1e-9)
+        last = math.floor((high - start) / scale + 1e-9)
+        return [start + i * scale for i in range(first, last + 1)]
+
+    lines = [QLineF(x, target.top(), x, target.bottom())
+             for x in inside(target.left(), target.right(), origin.x())]
+    lines += [QLineF(target.left(), y, target.right(), y)
+              for y in inside(target.top(), target.bottom(), origin.y())]
+    painter.setPen(QPen(QColor(128, 128, 128, 150), 0))  # cosmetic: one device pixel
+    painter.drawLines(lines)
 
 
 def paint_caption(

@@ -73,7 +73,7 @@ def test_several_files_open_the_first_and_say_so(qtbot, window, photo, small_pho
     with qtbot.waitSignal(window.result_ready, timeout=60_000):
         _drop(window, mime)
     assert window.loaded.picture.path == small_photo
-    assert "1 more file(s) not opened" in window.statusBar().currentMessage()
+    assert "1 more file not opened" in window.statusBar().currentMessage()
 
 
 def test_folder_opens_its_first_image_and_empty_folder_is_refused(qtbot, window, photo, tmp_path):

@@ -124,7 +124,7 @@ def test_stop_keeps_the_current_step(qtbot, window, tmp_path):
     outcome = blocker.args[0]
     assert outcome.stopped and outcome.result.stop_reason == "stopped"
     assert outcome.result.iterations >= max(shown)
-    assert window.status.state.text() == "Stopped"
+    assert window.status.state_text() == "Stopped by you"
     assert window.commands.save.isEnabled()
 
 

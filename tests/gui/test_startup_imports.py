@@ -35,7 +35,7 @@ def test_version_and_argument_parsing_import_no_qt_numpy_or_pillow():
         with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
             app.main(["--version"])
         from colorseg_gui import __version__
-        assert out.getvalue().split() == ["colorseg-gui", __version__], out.getvalue()
+        assert out.getvalue().split() == ["ColorSeg", __version__], out.getvalue()
         """
     )
     assert not {name for name in loaded if name.split(".")[0] in ("PySide6", "numpy", "PIL")}

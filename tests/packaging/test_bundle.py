@@ -142,7 +142,7 @@ def test_frozen_version_is_the_project_version(bundle: Bundle, tmp_path: Path) -
         [str(bundle.exe), "--version"], env=_frozen_env(tmp_path), capture_output=True,
         text=True, timeout=120, check=True,
     )
-    assert result.stdout.strip() == f"colorseg-gui {project_version(REPO_ROOT)}"
+    assert result.stdout.strip() == f"ColorSeg {project_version(REPO_ROOT)}"
 
 
 def test_sizes_stay_within_budget(bundle: Bundle) -> None:
