@@ -24,10 +24,10 @@ from typing import Any
 
 from colorseg_gui.batch import Options, Targets, run_one
 
-# Measured on 15 MP photos (see the README's batch section): the loader's RGB and alpha, the
-# histogram's per-pixel index, the rendered result and the label map stay below 32 bytes per
-# pixel at their peak; the allowance covers the interpreter's libraries, thread stacks and
-# malloc arenas that a freshly started job may still map.
+# Measured on 15 MP photos (2026-12-01): a job maps at most 25 bytes per pixel more at its
+# peak (the loader's RGB and alpha, the histogram's per-pixel index, the rendered result, the
+# label map); twice that leaves room for formats that decode through a wider mode. The
+# allowance covers libraries, thread stacks and malloc arenas a job may still map.
 BYTES_PER_PIXEL = 48
 ALLOWANCE = 768 * 2**20
 STOP_GRACE_SECONDS = 10.0  # a worker mid-decode reaches Python again within this; then kill
@@ -294,6 +294,28 @@ class JobPool:
             _sweep(job)
         self._slots = []
         return interrupted
+
+
+def plan(sources: Sequence[Path], targets_for: Callable[[int, Path], Targets]
+         ) -> tuple[list[Job], dict[int, dict[str, Any]]]:
+    """Jobs to run, and the error records of inputs whose result another input already claims.
+
+    Decided before anything runs, in input order, so that the outcome does not depend on
+    which job happens to finish first.
+    """
+    jobs: list[Job] = []
+    refused: dict[int, dict[str, Any]] = {}
+    claimed: dict[Path, Path] = {}
+    for index, source in enumerate(sources):
+        targets = targets_for(index, source)
+        earlier = claimed.setdefault(targets.image.resolve(), source)
+        if earlier != source:
+            refused[index] = {"input": str(source), "error": (
+                f"cannot write {targets.image}: already the output of {earlier}; "
+                "give the inputs different names or folders")}
+            continue
+        jobs.append(Job(index, source, targets))
+    return jobs, refused
 
 
 def default_jobs() -> int:

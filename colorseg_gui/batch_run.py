@@ -9,7 +9,15 @@ from typing import Any, TextIO
 
 from colorseg_gui.batch import Options, Targets, run_one
 from colorseg_gui.batch_inputs import Input, drop_own_results, expand
-from colorseg_gui.batch_jobs import Finished, Job, JobPool, Started, default_jobs, temp_files
+from colorseg_gui.batch_jobs import (
+    Finished,
+    Job,
+    JobPool,
+    Started,
+    default_jobs,
+    plan,
+    temp_files,
+)
 from colorseg_gui.engine.writers import default_output_name
 from colorseg_gui.progress import BatchProgress, StepProgress
 
@@ -98,22 +106,10 @@ def _options(args: argparse.Namespace) -> Options:
 
 def _plan(args: argparse.Namespace, ext: str, inputs: list[Input]
           ) -> tuple[list[Job], dict[int, dict[str, Any]]]:
-    """Jobs to run, and the records of inputs refused before running (two share an output)."""
     protected = frozenset(i.path.resolve() for i in inputs)
     several = len(inputs) > 1
-    jobs: list[Job] = []
-    refused: dict[int, dict[str, Any]] = {}
-    claimed: dict[Path, Path] = {}
-    for index, item in enumerate(inputs):
-        targets = _targets(args, item, ext, several, protected)
-        earlier = claimed.setdefault(targets.image.resolve(), item.path)
-        if earlier != item.path:
-            refused[index] = {"input": str(item.path), "error": (
-                f"cannot write {targets.image}: already the output of {earlier}; "
-                "give the inputs different names or folders")}
-            continue
-        jobs.append(Job(index, item.path, targets))
-    return jobs, refused
+    return plan([i.path for i in inputs],
+                lambda index, _: _targets(args, inputs[index], ext, several, protected))
 
 
 def _make_dirs(args: argparse.Namespace, jobs: list[Job], err: TextIO) -> bool:
@@ -141,7 +137,7 @@ def _in_process(job: Job, options: Options, report: _Report, err: TextIO,
 
 def _on_workers(jobs: list[Job], options: Options, workers: int, report: _Report,
                 bar: BatchProgress | None) -> None:
-    names = {job.index: str(job.source) for job in jobs}
+    names = {job.index: job.source.name for job in jobs}  # the bar has room for a name
     pool = JobPool(options, workers)
     try:
         for event in pool.run(jobs):
