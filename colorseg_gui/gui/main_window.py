@@ -30,6 +30,7 @@ from colorseg_gui.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from colorseg_gui.engine.loading import Picture
+    from colorseg_gui.gui.batch_dialog import BatchDialog
     from colorseg_gui.gui.worker import LoadedImage, RunOutcome
 
 # numpy, Pillow, the engine and the worker are imported where they are first needed (an
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.controller = SegmentationController(self)
         self.tasks = TaskRunner(self)
         self._ignored = 0  # files dropped together with the one being opened
+        self.batch_dialog: BatchDialog | None = None  # offered when several files arrive
 
         self.view = ImageView()
         self.setCentralWidget(self.view)
@@ -154,12 +156,30 @@ class MainWindow(QMainWindow):
         return self.controller.open_picture(picture, self.options_panel.options())
 
     def open_paths(self, paths: list[Path]) -> int | None:
-        """Open the first of several files; say that the others were left alone."""
+        """Open the first of several files, and offer to segment them all (the batch window)."""
         if not paths:
             return None
         gen = self.open_path(paths[0])
         self._ignored = len(paths) - 1
+        if len(paths) > 1:
+            self.offer_batch(paths)
         return gen
+
+    def offer_batch(self, paths: list[Path]) -> BatchDialog:
+        """The batch window for these files, non-modal; a running batch is never replaced."""
+        from colorseg_gui.gui.batch_dialog import BatchDialog
+
+        current = self.batch_dialog
+        if current is not None and current.runner.running:
+            current.raise_()
+            return current
+        if current is not None:
+            current.deleteLater()
+        dialog = BatchDialog(paths, self.options_panel.options, self)
+        self.options_panel.options_changed.connect(dialog.refresh_settings)
+        self.batch_dialog = dialog
+        dialog.show()
+        return dialog
 
     def open_sample(self) -> int | None:
         try:
@@ -260,7 +280,7 @@ class MainWindow(QMainWindow):
         if self._ignored:
             notes = "; ".join(
                 filter(
-                    None, [notes, f"{self._ignored} more file(s) not opened: one image at a time"]
+                    None, [notes, f"{self._ignored} more file(s) not opened: see the batch window"]
                 )
             )
             self._ignored = 0
@@ -413,6 +433,8 @@ class MainWindow(QMainWindow):
         self.settings.k, self.settings.space = options.k, options.space
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
+        if self.batch_dialog is not None:
+            self.batch_dialog.shutdown()  # ends the batch's worker processes, joins its thread
         self.controller.shutdown()  # interrupts and joins every worker thread
         self.tasks.shutdown()  # lets a save in progress finish writing
         super().closeEvent(event)
