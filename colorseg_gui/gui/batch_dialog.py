@@ -7,6 +7,7 @@ worker processes (gui/batch_runner.py). Nothing existing is replaced unless the 
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -51,9 +52,9 @@ REFRESH_MS = 500  # elapsed time and ETA while a long file runs
 
 
 def describe_options(options: RunOptions) -> str:
-    stop = "strict convergence" if options.tol == 0 else "J improves < 0.01 %"
-    return (f"k = {options.k}, {SPACE_NAMES.get(options.space, options.space)}, "
-            f"seed {options.seed}, {options.init}, {stop}")
+    stop = "no pixel changes cluster" if options.tol == 0 else "J improves < 0.01 %"
+    return (f"k = {options.k}  ·  {SPACE_NAMES.get(options.space, options.space)}  ·  "
+            f"seed {options.seed}  ·  {options.init}  ·  stop when {stop}")
 
 
 class BatchDialog(QDialog):
@@ -161,9 +162,12 @@ class BatchDialog(QDialog):
     @Slot()
     def refresh_settings(self) -> None:
         """Show the window's current settings (they are read again when the batch starts)."""
+        if self.runner.running:  # the running batch keeps the settings it started with
+            return
         n = len(self.paths)
         self.intro.setText(f"Segment {n} image{'s' if n != 1 else ''} with the window's current "
-                           f"settings: {describe_options(self._current_options())}.")
+                           f"settings (change them there):<br><b>"
+                           f"{html.escape(describe_options(self._current_options()))}</b>")
 
     @Slot()
     def _on_choose_folder(self) -> None:
@@ -278,11 +282,13 @@ class BatchDialog(QDialog):
         self._set_running(False)
         failed = len(summary.failures)
         if summary.cancelled:
-            text = (f"Cancelled: {summary.written} of {summary.total} written; "
-                    "no partial file was left")
+            text = (f"Cancelled after {self._done} of {summary.total} files: "
+                    f"{summary.written} written" + (f", {failed} failed" if failed else "")
+                    + "; no partial file was left")
         else:
             text = f"Done: {summary.written} written" + (f", {failed} failed" if failed else "")
         self.status.setText(f"{text} ({Path(self.folder_edit.text())}).")
+        self.refresh_settings()  # the window's settings may have changed meanwhile
         self.batch_finished.emit(summary)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -71,14 +71,15 @@ def _wait_for(predicate, timeout: float = 60.0):  # type: ignore[no-untyped-def]
 
 
 def _workers(pid: int) -> list[int]:
-    # spawn starts a resource tracker too; workers are the ones running our worker code
+    # spawn also starts a resource tracker, and a child is briefly a copy of its parent
+    # before it execs: only a child already running spawn_main is a worker.
     found = []
     for child in _children(pid):
         try:
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"resource_tracker" not in cmdline:
+        if b"spawn_main" in cmdline:
             found.append(child)
     return found
 

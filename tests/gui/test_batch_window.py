@@ -65,6 +65,7 @@ def test_dropped_folder_is_segmented_in_the_background_and_failures_listed(
             window.options_panel.k_spin.setValue(5)
         assert len(rerun.args[0].result.palette) == 5
         assert dialog.runner.running  # the rerun did not wait for the batch
+        assert "k = 8" in dialog.intro.text()  # what is running, not what the window shows
     summary = finished.args[0]
     assert (summary.total, summary.written, summary.cancelled) == (4, 3, False)
     assert [Path(p).name for p, _ in summary.failures] == ["c_broken.jpg"]
@@ -79,6 +80,7 @@ def test_dropped_folder_is_segmented_in_the_background_and_failures_listed(
         with Image.open(out / f"{stem}_cluster8.png") as im:
             assert len(im.getcolors(64) or []) <= 8
     assert dialog.start_button.isEnabled()
+    assert "k = 5" in dialog.intro.text()  # a next batch would use the window's new k
 
 
 def test_cancel_ends_the_batch_and_leaves_no_partial_file(
@@ -96,7 +98,7 @@ def test_cancel_ends_the_batch_and_leaves_no_partial_file(
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     summary = finished.args[0]
     assert summary.cancelled and summary.written < summary.total
-    assert dialog.status.text().startswith("Cancelled: ")
+    assert dialog.status.text().startswith("Cancelled after ")
     assert _leftovers(out) == []
     for result in out.rglob("*.*"):
         with Image.open(result) as im:
