@@ -1,9 +1,10 @@
 """Progress lines on a terminal's stderr: one input's iterations, or a whole batch's bar.
 
-Hand-written rather than tqdm: what we draw is one line (files done / total, elapsed, ETA,
-the file being worked on) redrawn from the loop that already waits on the workers, so a
-library would bring a monitor thread, its own ETA smoothing and ~300 kB we do not need into
-a bundle with 3 MB of room left.
+Hand-written rather than tqdm (measured: 4.70.1 would add 230 kB of .pyc, about 110 kB
+compressed in the bundle's archive, of the 3 MB left): what we draw is one line (files done /
+total, elapsed, ETA, the file being worked on) redrawn by the loop that already waits on the
+workers, and the window shows the same figures in its own widgets; tqdm would bring a
+monitor thread and a format we would override field by field, for about sixty lines.
 """
 
 from __future__ import annotations
