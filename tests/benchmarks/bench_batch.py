@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -20,12 +22,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _once(folder: Path, out: Path, jobs: int, k: int) -> float:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # waited-for descendants
+    return usage.ru_utime + usage.ru_stime
+
+
+def _once(folder: Path, out: Path, jobs: int, k: int) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (the command and its workers) of one run."""
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
+    cpu, start = _cpu(), time.perf_counter()
     subprocess.run([sys.executable, "-m", "colorseg_gui.cli", str(folder), "-k", str(k),
                     "-d", str(out), "-j", str(jobs), "-q"], check=False)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -45,16 +53,21 @@ def main() -> int:
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         one, many = Path(tmp) / "j1", Path(tmp) / f"j{args.jobs}"
-        t1, tn = [], []
+        t1, tn, c1, cn = [], [], [], []
         for _ in range(args.runs):
-            t1.append(_once(args.folder, one, 1, args.k))
-            tn.append(_once(args.folder, many, args.jobs, args.k))
+            for times, cpus, folder, jobs in ((t1, c1, one, 1), (tn, cn, many, args.jobs)):
+                wall, cpu = _once(args.folder, folder, jobs, args.k)
+                times.append(wall)
+                cpus.append(cpu)
         identical = _same(one, many)
         count = len(list(one.iterdir()))
     m1, mn = statistics.median(t1), statistics.median(tn)
-    print(f"{count} outputs, k={args.k}, {args.runs} interleaved runs each")
-    print(f"-j 1: median {m1:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in t1)})")
-    print(f"-j {args.jobs}: median {mn:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tn)})")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{count} outputs, k={args.k}, {args.runs} interleaved runs each; load after: {load}")
+    for jobs, times, cpus in ((1, t1, c1), (args.jobs, tn, cn)):
+        runs = ", ".join(f"{t:.2f}" for t in times)
+        print(f"-j {jobs}: median {statistics.median(times):.2f} s wall, "
+              f"{statistics.median(cpus):.2f} s CPU  (runs: {runs})")
     print(f"ratio -j {args.jobs} / -j 1: {mn / m1:.2f}; outputs byte-identical: {identical}")
     return 0 if identical else 1
 
