@@ -68,6 +68,8 @@ def _header_pixels(source: Path) -> int | None:
     """Width x height from the header only (no pixel decoded); None when unreadable."""
     from PIL import Image
 
+    if not source.is_file():  # a FIFO would block open(); the loader names the problem
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

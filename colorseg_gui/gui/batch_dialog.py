@@ -71,6 +71,7 @@ class BatchDialog(QDialog):
         self.paths = list(paths)
         self._current_options = current_options
         self._names: dict[int, str] = {}
+        self._current = ""  # the newest file started
         self._done = 0
         self._started_at = 0.0
         self.runner = BatchRunner(self)
@@ -273,8 +274,7 @@ class BatchDialog(QDialog):
         total = len(self.paths)
         eta = (f", about {clock(elapsed / self._done * (total - self._done))} left"
                if self._done else "")
-        current = getattr(self, "_current", "")
-        self.status.setText(f"{current}  ·  {clock(elapsed)} elapsed{eta}")
+        self.status.setText(f"{self._current}  ·  {clock(elapsed)} elapsed{eta}")
 
     @Slot(object)
     def _on_finished(self, summary: BatchSummary) -> None:

@@ -128,3 +128,25 @@ def test_existing_results_are_kept_unless_replace_is_ticked(
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].failures == [] and finished.args[0].written == 2
     assert mine.read_bytes() != b"the user's file"
+
+
+def test_closing_the_window_mid_batch_ends_the_workers_cleanly(
+    qtbot, shared_photos: Path, tmp_path: Path
+) -> None:
+    from colorseg_gui.gui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    dialog = win.offer_batch(sorted(shared_photos.glob("*_2560x1600.jpg")) * 2)
+    out = tmp_path / "out"
+    dialog.folder_edit.setText(str(out))
+    dialog.format_combo.setCurrentIndex(4)
+    with qtbot.waitSignal(dialog.runner.file_started, timeout=60_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert win.close()  # joins the batch thread; its worker processes end through SIGTERM
+    assert not dialog.runner.running
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+    assert _leftovers(out) == []
