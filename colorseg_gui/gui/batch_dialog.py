@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -55,6 +56,13 @@ def describe_options(options: RunOptions) -> str:
     stop = "no pixel changes cluster" if options.tol == 0 else "J improves < 0.01 %"
     return (f"k = {options.k}  ·  {SPACE_NAMES.get(options.space, options.space)}  ·  "
             f"seed {options.seed}  ·  {options.init}  ·  stop when {stop}")
+
+
+def ask_batch_paths(parent: QWidget, folder: str) -> list[Path]:
+    """Several image files from one dialog (Ctrl+A in a folder takes them all)."""
+    names, _ = QFileDialog.getOpenFileNames(parent, "Segment many files", folder,
+                                            files.open_filter())
+    return [Path(name) for name in names]
 
 
 class BatchDialog(QDialog):

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         a, c = self.commands, self.controller
         a.open.triggered.connect(self._on_open)
         a.open_sample.triggered.connect(self.open_sample)
+        a.segment_many.triggered.connect(self._on_segment_many)
         a.save.triggered.connect(self._on_save)
         a.save_as.triggered.connect(self._on_save_as)
         a.export_palette.triggered.connect(self._on_export_palette)
@@ -164,6 +165,14 @@ class MainWindow(QMainWindow):
         if len(paths) > 1:
             self.offer_batch(paths)
         return gen
+
+    @Slot()
+    def _on_segment_many(self) -> None:
+        from colorseg_gui.gui.batch_dialog import ask_batch_paths
+
+        paths = ask_batch_paths(self, self.settings.last_folder)
+        if paths:
+            self.offer_batch(paths)
 
     def offer_batch(self, paths: list[Path]) -> BatchDialog:
         """The batch window for these files, non-modal; a running batch is never replaced."""

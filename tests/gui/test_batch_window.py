@@ -150,3 +150,20 @@ def test_closing_the_window_mid_batch_ends_the_workers_cleanly(
 
     assert multiprocessing.active_children() == []
     assert _leftovers(out) == []
+
+
+def test_file_menu_action_offers_the_batch_for_chosen_files(
+    qtbot, window, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    chosen = sorted(folder.glob("*.jpg"))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        staticmethod(lambda *a, **k: ([str(p) for p in chosen], "")))
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.commands.segment_many in file_menu.actions()
+    window.commands.segment_many.trigger()
+    dialog = window.batch_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.paths == chosen
+    assert window.loaded is None  # choosing files for a batch does not replace the image
