@@ -164,7 +164,10 @@ class BatchDialog(QDialog):
         layout.addWidget(self.settings_box)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        layout.addWidget(self.failures, 1)
+        # The list takes the room once it shows; until then the spare room goes below it,
+        # not between the rows of the form.
+        layout.addWidget(self.failures, 100)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         self.resize(560, 420)
 
