@@ -307,15 +307,22 @@ def plan(sources: Sequence[Path], targets_for: Callable[[int, Path], Targets]
     """
     jobs: list[Job] = []
     refused: dict[int, dict[str, Any]] = {}
-    claimed: dict[Path, Path] = {}
+    claimed: dict[object, Path] = {}  # output path, or (masks folder, stem), -> its input
     for index, source in enumerate(sources):
         targets = targets_for(index, source)
-        earlier = claimed.setdefault(targets.image.resolve(), source)
-        if earlier != source:
+        keys: list[tuple[object, Path]] = [(p.resolve(), p) for p in targets.known_paths()]
+        if targets.masks is not None:
+            keys.append(((targets.masks.resolve(), source.stem),
+                         targets.masks / f"{source.stem}_mask*.png"))
+        clash = next(((shown, claimed[key]) for key, shown in keys
+                      if claimed.get(key, source) != source), None)
+        if clash is not None:
             refused[index] = {"input": str(source), "error": (
-                f"cannot write {targets.image}: already the output of {earlier}; "
+                f"cannot write {clash[0]}: already the output of {clash[1]}; "
                 "give the inputs different names or folders")}
             continue
+        for key, _ in keys:
+            claimed[key] = source
         jobs.append(Job(index, source, targets))
     return jobs, refused
 

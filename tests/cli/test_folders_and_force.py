@@ -147,3 +147,20 @@ def test_batch_progress_bar_only_on_a_terminal(
         else:
             assert text == ""
         assert "elapsed" not in out.getvalue() and "\r" not in out.getvalue()
+
+
+def test_same_names_in_two_subfolders_do_not_share_palette_or_masks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-r mirrors images under OUTDIR, but one --masks folder and a {stem} palette would
+    make the second p.png replace the first's files even with --force: refused up front."""
+    photo(tmp_path / "f" / "x" / "p.png")
+    photo(tmp_path / "f" / "y" / "p.png")
+    assert main([str(tmp_path / "f"), "-r", "-k", "3", "-d", str(tmp_path / "o"), "--force",
+                 "--masks", str(tmp_path / "m"), "--json"]) == 1
+    records = json_lines(capsys.readouterr().out)
+    assert "error" not in records[0]
+    assert records[1]["error"] == (
+        f"cannot write {tmp_path / 'm' / 'p_mask*.png'}: already the output of "
+        f"{tmp_path / 'f' / 'x' / 'p.png'}; give the inputs different names or folders")
+    assert (tmp_path / "o" / "y").exists() is False
