@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import time
-from collections.abc import Callable
+import traceback
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,12 +17,14 @@ import numpy as np
 
 from colorseg_gui.engine.histogram import build_histogram
 from colorseg_gui.engine.kmeans import iter_kmeans
+from colorseg_gui.engine.load_errors import ImageLoadError
 from colorseg_gui.engine.loading import load_image
 from colorseg_gui.engine.palette_files import palette_entries, reorder_clusters, write_palette
 from colorseg_gui.engine.render import mse_rgb, render_label_map, render_segmented
 from colorseg_gui.engine.types import KMeansStep, Space
 from colorseg_gui.engine.writers import (
     ExportError,
+    mask_names,
     save_image,
     save_indexed_png,
     save_label_map,
@@ -25,6 +32,14 @@ from colorseg_gui.engine.writers import (
 )
 
 Progress = Callable[[KMeansStep], None]
+
+log = logging.getLogger(__name__)
+# A library's convention: without this, a warning logged here while no handler is set up (the
+# CLI) would reach logging's last-resort handler and print on stderr; the app's file handler
+# on the root logger still receives everything.
+logging.getLogger("colorseg_gui").addHandler(logging.NullHandler())
+
+EXISTS = "already exists; add --force to replace it"
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,7 @@ class Options:
     quality: int = 92
     order: str = "share"
     max_pixels: int | None = 200_000_000
+    force: bool = False  # replace existing outputs (inputs are never written, whatever this is)
 
 
 @dataclass(frozen=True)
@@ -54,16 +70,67 @@ class Targets:
     protected: frozenset[Path] = field(default_factory=frozenset)  # inputs: never written
 
 
-def _guard(path: Path, protected: frozenset[Path]) -> Path:
+    def known_paths(self) -> list[Path]:
+        """Every output path known before clustering (mask names depend on the final k)."""
+        return [p for p in (self.image, self.palette, self.labels) if p is not None]
+
+
+def _guard(path: Path, protected: frozenset[Path], force: bool = True) -> Path:
     if path.resolve() in protected:
         raise ExportError(path, "refusing to overwrite an input image; choose another name")
+    if not force and (path.exists() or path.is_symlink()):
+        raise ExportError(path, EXISTS)
     return path
+
+
+@contextmanager
+def warnings_to_log() -> Iterator[None]:
+    """Library warnings while processing one input go to the log, never to the terminal."""
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: object = None, line: str | None = None) -> None:
+        log.warning("%s: %s (%s:%d)", category.__name__, message, filename, lineno)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = show
+        yield
+
+
+def error_record(source: Path, exc: BaseException) -> dict[str, Any]:
+    """The one-line {input, error} record of an input that failed."""
+    if isinstance(exc, ImageLoadError):
+        message = exc.reason
+    elif isinstance(exc, ExportError):
+        message = f"cannot write {exc.path}: {exc.reason}"
+    elif isinstance(exc, MemoryError):
+        message = "not enough memory for this image"
+    else:
+        message = f"internal error ({type(exc).__name__}: {exc})"
+    return {"input": str(source), "error": " ".join(message.split())}
+
+
+def run_one(source: Path, targets: Targets, options: Options,
+            progress: Progress | None = None) -> dict[str, Any]:
+    """process(), with every failure turned into an error record (a bug must not stop a batch)."""
+    try:
+        with warnings_to_log():
+            return process(source, targets, options, progress)
+    except (ImageLoadError, ExportError, MemoryError) as exc:
+        return error_record(source, exc)
+    except Exception as exc:
+        log.exception("internal error on %s", source)
+        if os.environ.get("COLORSEG_DEBUG"):
+            traceback.print_exc()
+        return error_record(source, exc)
 
 
 def process(
     source: Path, targets: Targets, options: Options, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Run one input end to end; raises ImageLoadError / ExportError with one-line messages."""
+    for path in targets.known_paths():  # before any work: refuse early, write nothing
+        _guard(path, targets.protected, options.force)
     seconds: dict[str, float] = {}
     start = clock = time.perf_counter()
 
@@ -100,7 +167,10 @@ def process(
         options.indexed or targets.masks or targets.labels) else None
     lap("render")
 
-    out = _guard(targets.image, targets.protected)
+    if targets.masks is not None:
+        for name in mask_names(source.stem, len(palette)):
+            _guard(targets.masks / name, targets.protected, options.force)
+    out = _guard(targets.image, targets.protected, options.force)
     if options.indexed:
         assert label_map is not None
         save_indexed_png(label_map, palette, out, alpha=alpha, source=source, notes=notes)
@@ -111,12 +181,12 @@ def process(
             "iterations": last.iteration, "converged": bool(last.converged),
             "inertia": float(last.inertia)}
     if targets.palette is not None:
-        write_palette(_guard(targets.palette, targets.protected), palette, weights,
+        write_palette(_guard(targets.palette, targets.protected, options.force), palette, weights,
                       order=options.order,
                       meta=meta, counts=counts, name=f"{source.stem} k={len(palette)}")
         record["palette_file"] = str(targets.palette)
     if targets.labels is not None and label_map is not None:
-        save_label_map(label_map, _guard(targets.labels, targets.protected))
+        save_label_map(label_map, _guard(targets.labels, targets.protected, options.force))
         record["labels"] = str(targets.labels)
     if targets.masks is not None and label_map is not None:
         masks = save_masks(label_map, len(palette), targets.masks, source.stem)

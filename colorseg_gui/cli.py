@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import signal
 import sys
 import textwrap
-import traceback
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from colorseg_gui import __version__
-from colorseg_gui.batch import Options, Targets, process
-from colorseg_gui.engine.load_errors import ImageLoadError
+from colorseg_gui.batch_jobs import default_jobs
+from colorseg_gui.batch_run import run
 from colorseg_gui.engine.loading import DEFAULT_MAX_PIXELS
 from colorseg_gui.engine.palette_files import PALETTE_FORMATS, PALETTE_ORDERS
-from colorseg_gui.engine.types import INIT_METHODS, MAX_K, MIN_K, SPACES, KMeansStep
-from colorseg_gui.engine.writers import ExportError, default_output_name
+from colorseg_gui.engine.types import INIT_METHODS, MAX_K, MIN_K, SPACES
 
 PROG = "colorseg"
 OUTPUT_FORMATS = {"png": ".png", "jpg": ".jpg", "webp": ".webp", "tiff": ".tiff"}
+__all__ = ["build_parser", "main", "run"]
 
 DESCRIPTION = """\
 Segment images by k-means clustering of their pixel colours: every pixel is replaced by
@@ -30,7 +31,8 @@ colours, weighted by pixel count); transparent pixels weigh nothing and stay tra
 
 EPILOG = """\
 output names: without -o, each result is written as <input stem>_cluster<K>.<format>
-beside its input, or in OUTDIR with -d. An input file is never overwritten. With several
+beside its input, or in OUTDIR with -d (below it, the subfolders of a folder given with -r).
+An input file is never overwritten, and an existing output only with --force. With several
 inputs, --palette and --labels may contain {stem} (the input's name without extension);
 otherwise _<stem> is added before the extension. Cluster numbers in the label map, the masks
 and the palette follow the palette order (--order).
@@ -46,7 +48,14 @@ seed, iterations, converged, inertia (J), mse_rgb (mean squared RGB distance bet
 and output), seconds {load, histogram, kmeans, render, write, total} and palette
 [{hex, rgb, fraction, pixels}]; a failed input prints {input, error}.
 
-exit status: 0 every input done, 1 at least one input failed, 2 usage error."""
+folders: a folder given as INPUT stands for the images in it (by extension; with -r also in
+its subfolders; hidden files are left out); other files are counted and named once at the end.
+
+parallel: -j runs that many inputs at once, each in its own worker process (a file that crashes
+a decoder or exceeds its memory budget fails alone); results are printed in input order unless
+--unordered. Ctrl+C stops every job and leaves no partial or temporary file.
+
+exit status: 0 every input done, 1 at least one input failed, 2 usage error, 130 interrupted."""
 
 
 def _int_in(lo: int, hi: int | None, what: str) -> Any:
@@ -80,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path,
-                   help="image files (PNG, JPEG, WebP, AVIF, GIF, BMP, TIFF, ICO, TGA, PPM...)")
+                   help="image files (PNG, JPEG, WebP, AVIF, GIF, BMP, TIFF, ICO, TGA, PPM...) "
+                        "or folders of them")
     p.add_argument("-k", dest="k", required=True, type=_int_in(MIN_K, MAX_K, "k"),
                    metavar="K", help=f"number of colours, {MIN_K}..{MAX_K}; an image with fewer "
                                      "distinct colours keeps them all exactly (required)")
@@ -126,47 +136,29 @@ def build_parser() -> argparse.ArgumentParser:
                    default=DEFAULT_MAX_PIXELS, metavar="N",
                    help="refuse images with more pixels, checked before decoding; 0 means "
                         f"no limit (default: {DEFAULT_MAX_PIXELS})")
+    p.add_argument("-r", "--recursive", action="store_true",
+                   help="also take the images in the subfolders of folder inputs (default: off)")
+    p.add_argument("-j", "--jobs", type=_int_in(1, None, "jobs"), default=None, metavar="N",
+                   help="inputs processed at once, one worker process each "
+                        f"(default: the number of cores, {default_jobs()} here)")
+    p.add_argument("--unordered", action="store_true",
+                   help="print each result as it finishes instead of in input order "
+                        "(default: input order)")
+    p.add_argument("--force", action="store_true",
+                   help="replace outputs that already exist (default: such an input fails "
+                        "with a line naming the file); inputs are never overwritten")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per input on stdout (default: a summary line)")
     p.add_argument("-q", "--quiet", action="store_true",
-                   help="print nothing but errors (default: summary lines, and progress on "
-                        "stderr when it is a terminal)")
+                   help="print nothing but errors (default: summary lines, and a progress "
+                        "bar on stderr when it is a terminal)")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return p
 
 
-def _per_input(spec: str | None, source: Path, several: bool) -> Path | None:
-    """--palette/--labels/--masks value for one input ({stem} or an added _<stem>)."""
-    if spec is None:
-        return None
-    if "{stem}" in spec:
-        return Path(spec.replace("{stem}", source.stem))
-    path = Path(spec)
-    return path.with_name(f"{path.stem}_{source.stem}{path.suffix}") if several else path
-
-
-class _Progress:
-    """One self-overwriting status line on a terminal's stderr."""
-
-    def __init__(self, stream: TextIO, name: str) -> None:
-        self.stream, self.name, self.width = stream, name, 0
-
-    def __call__(self, step: KMeansStep) -> None:
-        line = (f"{self.name}: iteration {step.iteration}, J = {step.inertia:.6g}, "
-                f"{step.changed} px changed")
-        self.stream.write("\r" + line.ljust(self.width))
-        self.width = len(line)
-        self.stream.flush()
-
-    def clear(self) -> None:
-        if self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-
-
 def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
-    if args.output is not None and len(args.inputs) > 1:
-        parser.error("-o/--output takes a single input; use -d OUTDIR for several")
+    if args.output is not None and (len(args.inputs) > 1 or args.inputs[0].is_dir()):
+        parser.error("-o/--output takes a single input file; use -d OUTDIR for several")
     if args.output is not None:
         ext = args.output.suffix.lower()
         if ext not in (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"):
@@ -182,79 +174,21 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
     return OUTPUT_FORMATS[args.format]
 
 
-def _targets(args: argparse.Namespace, source: Path, ext: str,
-             protected: frozenset[Path]) -> Targets:
-    several = len(args.inputs) > 1
-    if args.output is not None:
-        image = args.output
-    elif args.outdir is not None:
-        image = args.outdir / default_output_name(source, args.k, ext).name
-    else:
-        image = default_output_name(source, args.k, ext)
-    masks = _per_input(args.masks, source, False) if args.masks else None
-    return Targets(image=image, palette=_per_input(args.palette, source, several),
-                   masks=masks, labels=_per_input(args.labels, source, several),
-                   protected=protected)
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """`kill` (SIGTERM) stops a batch as cleanly as Ctrl+C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
 
-def _summary(record: dict[str, Any]) -> str:
-    state = "converged" if record["converged"] else record["stop_reason"]
-    n = record["iterations"]
-    return (f"{record['input']} -> {record['output']}: k={record['k']}, "
-            f"{n} iteration{'s' if n != 1 else ''} ({state}), mse_rgb {record['mse_rgb']:.2f}, "
-            f"{record['seconds']['total']:.2f} s")
-
-
-def run(args: argparse.Namespace, ext: str, out: TextIO, err: TextIO) -> int:
-    options = Options(k=args.k, space=args.space, seed=args.seed, init=args.init,
-                      max_iter=args.max_iter, tol=args.tol, indexed=args.indexed,
-                      quality=args.quality, order=args.order,
-                      max_pixels=args.max_pixels or None)
-    protected = frozenset(p.resolve() for p in args.inputs)
-    show_progress = not args.quiet and err.isatty()
-    failures = 0
-    written: dict[Path, Path] = {}
-    if args.outdir is not None:
-        try:
-            args.outdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            err.write(f"{PROG}: error: cannot create {args.outdir}: {exc.strerror or exc}\n")
-            return 1
-    total = len(args.inputs)
-    for number, source in enumerate(args.inputs, start=1):
-        targets = _targets(args, source, ext, protected)
-        label = f"[{number}/{total}] {source}" if total > 1 else str(source)
-        progress = _Progress(err, label) if show_progress else None
-        try:
-            earlier = written.get(targets.image.resolve())
-            if earlier is not None:
-                raise ExportError(targets.image, f"already written for {earlier}; "
-                                  "give the inputs different names or folders")
-            record = process(source, targets, options, progress)
-            written[targets.image.resolve()] = source
-        except (ImageLoadError, ExportError) as exc:
-            message = (exc.reason if isinstance(exc, ImageLoadError)
-                       else f"cannot write {exc.path}: {exc.reason}")
-            record = {"input": str(source), "error": message}
-        except Exception as exc:  # a bug must not stop the batch nor show a traceback
-            if os.environ.get("COLORSEG_DEBUG"):
-                traceback.print_exc(file=err)
-            record = {"input": str(source),
-                      "error": f"internal error ({type(exc).__name__}: {exc})".replace("\n", " ")}
-        finally:
-            if progress is not None:
-                progress.clear()
-        if "error" in record:
-            failures += 1
-            err.write(f"{PROG}: error: {source}: {record['error']}\n")
-        elif not args.quiet and not args.json:
-            out.write(_summary(record) + "\n")
-            for note in record["notes"]:
-                err.write(f"{PROG}: note: {source}: {note}\n")
-        if args.json:
-            out.write(json.dumps(record) + "\n")
-        out.flush()
-    return 1 if failures else 0
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -266,10 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help/--version
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        return run(args, ext, sys.stdout, sys.stderr)
-    except KeyboardInterrupt:
-        sys.stderr.write(f"\n{PROG}: interrupted\n")
-        return 130
+        with _sigterm_as_interrupt():
+            return run(args, ext, sys.stdout, sys.stderr)
     except BrokenPipeError:  # e.g. `colorseg ... --json | head -1`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -23,6 +23,7 @@ MODE_ICONS = {
 class Actions:
     open: QAction
     open_sample: QAction
+    segment_many: QAction  # the batch window
     save: QAction
     save_as: QAction
     export_palette: QAction
@@ -101,6 +102,12 @@ def create_actions(window: QMainWindow) -> Actions:
             "Open",
         ),
         open_sample=_action(window, "Open &Sample Image", "Open the bundled sample photo"),
+        segment_many=_action(
+            window,
+            "Segment &Many Files…",
+            "Segment many images with the current settings, in the background",
+            _keys("Ctrl+Shift+O"),
+        ),
         save=_action(
             window,
             "&Save Result",
@@ -219,6 +226,7 @@ def build_menus(
     file_menu.addActions([actions.open])
     file_menu.addMenu(actions.recent_menu)
     file_menu.addAction(actions.open_sample)
+    file_menu.addAction(actions.segment_many)
     file_menu.addSeparator()
     file_menu.addActions(
         [actions.save, actions.save_as, actions.export_palette, actions.export_masks]

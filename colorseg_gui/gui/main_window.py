@@ -32,6 +32,7 @@ from colorseg_gui.gui.zoom_box import ZoomBox
 
 if TYPE_CHECKING:
     from colorseg_gui.engine.loading import Picture
+    from colorseg_gui.gui.batch_dialog import BatchDialog
     from colorseg_gui.gui.worker import LoadedImage, RunOutcome
 
 # numpy, Pillow, the engine and the worker are imported where they are first needed (an
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.controller = SegmentationController(self)
         self.tasks = TaskRunner(self)
         self._ignored = 0  # files dropped together with the one being opened
+        self.batch_dialog: BatchDialog | None = None  # offered when several files arrive
 
         self.view = ImageView()
         self.setCentralWidget(self.view)
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         a, c = self.commands, self.controller
         a.open.triggered.connect(self._on_open)
         a.open_sample.triggered.connect(self.open_sample)
+        a.segment_many.triggered.connect(self._on_segment_many)
         a.save.triggered.connect(self._on_save)
         a.save_as.triggered.connect(self._on_save_as)
         a.export_palette.triggered.connect(self._on_export_palette)
@@ -172,12 +175,38 @@ class MainWindow(QMainWindow):
         return self.controller.open_picture(picture, self.options_panel.options())
 
     def open_paths(self, paths: list[Path]) -> int | None:
-        """Open the first of several files; say that the others were left alone."""
+        """Open the first of several files, and offer to segment them all (the batch window)."""
         if not paths:
             return None
         gen = self.open_path(paths[0])
         self._ignored = len(paths) - 1
+        if len(paths) > 1:
+            self.offer_batch(paths)
         return gen
+
+    @Slot()
+    def _on_segment_many(self) -> None:
+        from colorseg_gui.gui.batch_dialog import ask_batch_paths
+
+        paths = ask_batch_paths(self, self.settings.last_folder)
+        if paths:
+            self.offer_batch(paths)
+
+    def offer_batch(self, paths: list[Path]) -> BatchDialog:
+        """The batch window for these files, non-modal; a running batch is never replaced."""
+        from colorseg_gui.gui.batch_dialog import BatchDialog
+
+        current = self.batch_dialog
+        if current is not None and current.runner.running:
+            current.raise_()
+            return current
+        if current is not None:
+            current.deleteLater()
+        dialog = BatchDialog(paths, self.options_panel.options, self)
+        self.options_panel.options_changed.connect(dialog.refresh_settings)
+        self.batch_dialog = dialog
+        dialog.show()
+        return dialog
 
     def open_sample(self) -> int | None:
         try:
@@ -281,7 +310,7 @@ class MainWindow(QMainWindow):
             self.settings.last_folder = str(picture.path.parent)
         notes = "; ".join(picture.notes)
         if self._ignored:
-            ignored = f"{plural(self._ignored, 'more file')} not opened: one image at a time"
+            ignored = f"{plural(self._ignored, 'more file')} not opened: see the batch window"
             notes = "; ".join(filter(None, [notes, ignored]))
             self._ignored = 0
         # Short: the state of the run (counting colours, refining...) shows once it goes.
@@ -425,6 +454,8 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self._hold_compare)
         self.settings.sync()
+        if self.batch_dialog is not None:
+            self.batch_dialog.shutdown()  # ends the batch's worker processes, joins its thread
         self.controller.shutdown()  # interrupts and joins every worker thread
         self.tasks.shutdown()  # lets a save in progress finish writing
         super().closeEvent(event)

@@ -228,7 +228,7 @@ def test_same_stem_in_batch_is_not_silently_overwritten(
     (tmp_path / "y").mkdir()
     a, b = _photo(tmp_path / "x" / "p.png"), _photo(tmp_path / "y" / "p.png")
     assert main([str(a), str(b), "-k", "3", "-q", "-d", str(tmp_path / "o")]) == 1
-    assert "already written for" in capsys.readouterr().err
+    assert f"already the output of {a}" in capsys.readouterr().err
 
 
 def test_same_seed_same_result(tmp_path: Path) -> None:
@@ -257,10 +257,14 @@ def _args(argv: list[str]) -> tuple[object, str]:
     return parser.parse_args(argv), ".png"
 
 
-def test_progress_only_on_a_terminal_and_not_when_quiet(tmp_path: Path) -> None:
+def test_progress_only_on_a_terminal_and_not_when_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # the line is cut to the terminal's width
     src = _photo(tmp_path / "in.png")
     for quiet, tty, expect in ((False, True, True), (False, False, False), (True, True, False)):
-        argv = [str(src), "-k", "4", "-o", str(tmp_path / "o.png")] + (["-q"] if quiet else [])
+        argv = [str(src), "-k", "4", "-o", str(tmp_path / "o.png"), "--force"] + (
+                ["-q"] if quiet else [])
         args, ext = _args(argv)
         err = _Terminal() if tty else io.StringIO()
         out = io.StringIO()
@@ -313,7 +317,12 @@ def test_batch_over_every_shared_image(
     assert [r["input"] for r in records] == [str(p) for p in inputs]
     failed = [r for r in records if "error" in r]
     done = [r for r in records if "error" not in r]
-    assert len(failed) == len(captured.err.splitlines()) == 12
+    assert captured.err.splitlines() == [f"colorseg: error: {r['input']}: {r['error']}"
+                                         for r in failed]
+    manifest = (shared_images / "MANIFEST.tsv").read_text().splitlines()[1:]
+    broken = {str(shared_images / line.split("\t")[0]) for line in manifest
+              if line.split("\t")[4].startswith("error")}
+    assert broken <= {r["input"] for r in failed}
     assert "Traceback" not in captured.err
     assert sorted(p.name for p in outdir.iterdir()) == sorted(
         f"{Path(r['input']).stem}_cluster3.png" for r in done)
@@ -329,5 +338,8 @@ def test_indexed_with_rich_alpha_says_it_rounded(
     src = tmp_path / "glass.png"
     Image.fromarray(np.dstack([rgb, alpha])).save(src)
     assert main([str(src), "-k", "16", "--indexed", "-o", str(tmp_path / "i.png")]) == 0
-    err = capsys.readouterr().err
-    assert f"colorseg: note: {src}: indexed PNG: transparency rounded to 16 levels" in err
+    captured = capsys.readouterr()
+    # One line per input: the note rides on the summary line, stderr stays for errors.
+    (line,) = captured.out.splitlines()
+    assert line.endswith("; note: indexed PNG: transparency rounded to 16 levels")
+    assert captured.err == ""
