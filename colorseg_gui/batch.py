@@ -9,16 +9,19 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
+from colorseg_gui.engine.error_map import error_picture, pixel_errors
 from colorseg_gui.engine.histogram import build_histogram
 from colorseg_gui.engine.kmeans import iter_kmeans
 from colorseg_gui.engine.load_errors import ImageLoadError
 from colorseg_gui.engine.loading import load_image
+from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, make_ready, paint
 from colorseg_gui.engine.palette_files import palette_entries, reorder_clusters, write_palette
 from colorseg_gui.engine.render import mse_rgb, render_label_map, render_segmented
 from colorseg_gui.engine.types import KMeansStep, Space
@@ -57,6 +60,7 @@ class Options:
     order: str = "share"
     max_pixels: int | None = 200_000_000
     force: bool = False  # replace existing outputs (inputs are never written, whatever this is)
+    make: MakeOptions = field(default_factory=MakeOptions)  # cleanup and dithering
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,13 @@ class Targets:
     palette: Path | None = None
     masks: Path | None = None
     labels: Path | None = None
+    error_map: Path | None = None
     protected: frozenset[Path] = field(default_factory=frozenset)  # inputs: never written
-
 
     def known_paths(self) -> list[Path]:
         """Every output path known before clustering (mask names depend on the final k)."""
-        return [p for p in (self.image, self.palette, self.labels) if p is not None]
+        return [p for p in (self.image, self.palette, self.labels, self.error_map)
+                if p is not None]
 
 
 def _guard(path: Path, protected: frozenset[Path], force: bool = True) -> Path:
@@ -95,6 +100,23 @@ def warnings_to_log() -> Iterator[None]:
         warnings.simplefilter("always")
         warnings.showwarning = show
         yield
+
+
+def _make_record(make: MakeOptions, made: MadeReady | None) -> dict[str, Any]:
+    """What the cleanup and the dithering did, for the JSON record (nothing when off)."""
+    record: dict[str, Any] = {}
+    if made is not None and made.regions is not None:
+        regions = asdict(made.regions)
+        regions.pop("extra", None)
+        record["regions"] = {key: round(value, 3) if isinstance(value, float) else value
+                             for key, value in regions.items()}
+        record["cleanup"] = {"min_area": make.cleanup.min_area,
+                             "min_thickness": make.cleanup.min_thickness,
+                             "connectivity": make.cleanup.connectivity,
+                             "protect_delta_e": make.cleanup.protect_delta_e}
+    if make.dither is not None:
+        record["dither"] = {"method": make.dither, "strength": make.dither_strength}
+    return record
 
 
 def error_record(source: Path, exc: BaseException) -> dict[str, Any]:
@@ -161,10 +183,18 @@ def process(
     palette, weights, labels = reorder_clusters(last.palette, last.weights, last.labels,
                                                 options.order)
     counts = np.bincount(labels, weights=hist.counts, minlength=len(palette)).astype(np.int64)
-    error = mse_rgb(hist, palette, labels)
-    segmented = render_segmented(hist, palette, labels)
-    label_map = render_label_map(hist, labels) if (
-        options.indexed or targets.masks or targets.labels) else None
+    made = None
+    if options.make.active:
+        made = make_ready(hist, palette, labels, options.make)
+        label_map: npt.NDArray[np.uint8] | None = made.label_map
+        counts, weights, error = made.counts, made.weights, made.mse_rgb
+        segmented = paint(palette, made.label_map, alpha)
+        lap("make_ready")
+    else:
+        error = mse_rgb(hist, palette, labels)
+        segmented = render_segmented(hist, palette, labels)
+        label_map = render_label_map(hist, labels) if (
+            options.indexed or targets.masks or targets.labels) else None
     lap("render")
 
     if targets.masks is not None:
@@ -191,6 +221,12 @@ def process(
     if targets.masks is not None and label_map is not None:
         masks = save_masks(label_map, len(palette), targets.masks, source.stem)
         record["masks"] = [str(p) for p in masks]
+    if targets.error_map is not None:
+        errors = pixel_errors(hist, palette, labels, label_map if made is not None else None)
+        save_image(error_picture(errors),
+                   _guard(targets.error_map, targets.protected, options.force), source=source)
+        record["error_map"] = str(targets.error_map)
+        record["mean_delta_e"] = round(float(errors.mean()), 4)
     lap("write")
     seconds["total"] = round(time.perf_counter() - start, 4)
 
@@ -201,7 +237,7 @@ def process(
         "init": options.init, "iterations": last.iteration, "converged": bool(last.converged),
         "stop_reason": last.stop_reason, "inertia": float(last.inertia),
         "mse_rgb": round(error, 6), "distinct_colors": hist.n_colors,
-        "seconds": seconds, "notes": notes,
+        "seconds": seconds, "notes": notes, **_make_record(options.make, made),
         "palette": [{key: e[key] for key in ("hex", "rgb", "fraction", "pixels")}
                     for e in entries],
     })

@@ -18,6 +18,7 @@ from colorseg_gui.batch_jobs import (
     plan,
     temp_files,
 )
+from colorseg_gui.cli_make import make_options
 from colorseg_gui.engine.writers import default_output_name
 from colorseg_gui.progress import BatchProgress, StepProgress
 
@@ -49,6 +50,7 @@ def _targets(args: argparse.Namespace, item: Input, ext: str, several: bool,
     return Targets(image=_image_target(args, item, ext),
                    palette=_per_input(args.palette, source, several),
                    masks=masks, labels=_per_input(args.labels, source, several),
+                   error_map=_per_input(args.error_map, source, several),
                    protected=protected)
 
 
@@ -101,7 +103,8 @@ def _options(args: argparse.Namespace) -> Options:
     return Options(k=args.k, space=args.space, seed=args.seed, init=args.init,
                    max_iter=args.max_iter, tol=args.tol, indexed=args.indexed,
                    quality=args.quality, order=args.order,
-                   max_pixels=args.max_pixels or None, force=args.force)
+                   max_pixels=args.max_pixels or None, force=args.force,
+                   make=make_options(args))
 
 
 def _plan(args: argparse.Namespace, ext: str, inputs: list[Input]

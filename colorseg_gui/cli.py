@@ -16,6 +16,8 @@ from typing import Any
 from colorseg_gui import __version__
 from colorseg_gui.batch_jobs import default_jobs
 from colorseg_gui.batch_run import run
+from colorseg_gui.cli_make import EPILOG as MAKE_EPILOG
+from colorseg_gui.cli_make import add_make_arguments, check_make_arguments
 from colorseg_gui.engine.loading import DEFAULT_MAX_PIXELS
 from colorseg_gui.engine.palette_files import PALETTE_FORMATS, PALETTE_ORDERS
 from colorseg_gui.engine.types import INIT_METHODS, MAX_K, MIN_K, SPACES
@@ -85,7 +87,7 @@ def _tolerance(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog=PROG, description=DESCRIPTION, epilog=EPILOG,
+        prog=PROG, description=DESCRIPTION, epilog=EPILOG + "\n\n" + MAKE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path,
@@ -153,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print nothing but errors (default: summary lines, and a progress "
                         "bar on stderr when it is a terminal)")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    add_make_arguments(p)
     return p
 
 
@@ -171,6 +174,11 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
     if args.palette is not None and Path(args.palette).suffix.lower() not in PALETTE_FORMATS:
         parser.error(f"--palette {args.palette}: unknown palette type; use one of "
                      + ", ".join(PALETTE_FORMATS))
+    problem = check_make_arguments(args)
+    if problem:
+        parser.error(problem)
+    if args.error_map is not None and Path(args.error_map).suffix.lower() != ".png":
+        parser.error(f"--error-map {args.error_map}: the error map is a PNG; name it .png")
     return OUTPUT_FORMATS[args.format]
 
 

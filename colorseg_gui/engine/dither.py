@@ -54,13 +54,41 @@ def _palette_spacing(palette: npt.NDArray[np.uint8]) -> float:
     return float(np.median(d.min(axis=1))) / np.sqrt(3.0)
 
 
+_LUT_BITS = 6  # the ordered dither's nearest-colour table: 64 levels per channel
+
+
+def _nearest_table(palette: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Nearest palette colour of the centre of every 4 x 4 x 4 cell of RGB (262 144 cells)."""
+    step = 1 << (8 - _LUT_BITS)
+    centres = np.arange(step // 2, 256, step, dtype=np.float32)
+    grid = np.stack(np.meshgrid(centres, centres, centres, indexing="ij"), axis=-1)
+    return nearest(grid.reshape(-1, 1, 3), palette).reshape(-1)
+
+
 def dither_ordered(original: npt.NDArray[np.uint8], palette: npt.NDArray[np.uint8],
                    strength: float = 1.0) -> npt.NDArray[np.uint8]:
-    """H x W palette indices: Bayer 8x8 thresholds, one palette step wide at strength 1."""
+    """H x W palette indices: Bayer 8x8 thresholds, one palette step wide at strength 1.
+
+    The thresholded colours are matched through a table of 64 levels per channel (a pixel
+    at most 2 levels from its cell's centre may take the centre's nearest colour): a lookup
+    per pixel instead of k distances.
+    """
     height, width = original.shape[:2]
-    threshold = np.tile(BAYER_8, (height // 8 + 1, width // 8 + 1))[:height, :width]
-    offset = (threshold * (_palette_spacing(palette) * float(strength)))[:, :, None]
-    return nearest(original[:, :, :3].astype(np.float32) + offset.astype(np.float32), palette)
+    table = _nearest_table(palette)
+    threshold = np.tile(BAYER_8, (8, 8))  # 64 x 64 tile, reused for every block of rows
+    spread = _palette_spacing(palette) * float(strength)
+    out = np.empty((height, width), dtype=np.uint8)
+    shift = 8 - _LUT_BITS
+    rows = max(8, (_PIXELS_PER_PASS // max(1, width)) // 8 * 8)
+    for top in range(0, height, rows):
+        part = original[top:top + rows, :, :3].astype(np.int16)
+        h = part.shape[0]
+        tile = np.tile(threshold, (h // 64 + 1, width // 64 + 1))[:h, :width]
+        offset = np.rint(tile * spread).astype(np.int16)[:, :, None]
+        cell = (np.clip(part + offset, 0, 255) >> shift).astype(np.int32)
+        code = (cell[:, :, 0] << (2 * _LUT_BITS)) | (cell[:, :, 1] << _LUT_BITS) | cell[:, :, 2]
+        out[top:top + h] = table[code]
+    return out
 
 
 def dither_floyd_steinberg(original: npt.NDArray[np.uint8], segmented: npt.NDArray[np.uint8],

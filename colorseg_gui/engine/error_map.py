@@ -18,6 +18,7 @@ from colorseg_gui.engine.histogram import ColorHistogram
 # The scale of the picture: CIEDE2000 0 (black-violet) to 20 and above (yellow). About 2.3 is
 # a just-noticeable difference; above 10 colours read as different ones.
 SCALE_MAX = 20.0
+_TABLE_CELLS = 8 << 20  # distinct colours x palette colours worth a lookup table
 # Viridis (perceptually uniform, readable in greyscale and by dichromats), nine stops.
 _VIRIDIS = np.array([
     (68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
@@ -47,7 +48,13 @@ def pixel_errors(
     if label_map is not None:
         flat = np.asarray(label_map).reshape(-1)
         moved = np.flatnonzero(flat != np.asarray(entry_labels)[hist.index])
-        if moved.size:
+        if moved.size > hist.n_colors and hist.n_colors * len(palette) <= _TABLE_CELLS:
+            # Dithered: most pixels moved. One CIEDE2000 per distinct colour and palette
+            # colour, then a lookup per pixel.
+            table = delta_e_2000(srgb_to_lab(hist.colors)[:, None, :],
+                                 srgb_to_lab(palette)[None, :, :]).astype(np.float32)
+            errors[moved] = table[hist.index[moved], flat[moved]]
+        elif moved.size:
             colours = hist.colors[hist.index[moved]]
             errors[moved] = delta_e_2000(srgb_to_lab(colours), srgb_to_lab(palette[flat[moved]]))
     return errors.reshape(hist.shape)

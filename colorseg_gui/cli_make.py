@@ -1,0 +1,86 @@
+"""The `colorseg` options that make a result ready to make: region cleanup, dithering, error map."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from colorseg_gui.engine.dither import DITHERS
+from colorseg_gui.engine.make_ready import MakeOptions
+from colorseg_gui.engine.regions import CleanupOptions
+
+EPILOG = """\
+ready to make: --min-region / --min-area merge every connected region smaller than that into
+the neighbouring region of the closest colour (CIEDE2000); --min-thickness gives the parts of
+a region that a square brush of that width cannot reach to the closest-coloured region beside
+them; --protect-contrast keeps small regions that differ from everything around them by more
+than that CIEDE2000 (eyes, highlights). --dither spreads the error over the palette colours
+(fs: Floyd-Steinberg, bayer: ordered 8x8). The label map, masks, indexed PNG and palette
+shares follow the cleaned and dithered result; the k-means palette itself does not change.
+--error-map writes a picture of the CIEDE2000 of every pixel to the original (0 dark violet,
+20 and over yellow); the JSON record gets the region counts and the mean error."""
+
+
+def _positive(kind: type, what: str, upper: float | None = None) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a number, got {text!r}") from None
+        if value < 0 or (upper is not None and value > upper):
+            bound = f"between 0 and {upper}" if upper is not None else "0 or more"
+            raise argparse.ArgumentTypeError(f"{what} must be {bound}, got {text}")
+        return value
+
+    return parse
+
+
+def add_make_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("ready to make (all off by default)")
+    area = group.add_mutually_exclusive_group()
+    area.add_argument("--min-region", type=_positive(int, "min-region"), default=0,
+                      metavar="PX", help="smallest region kept, in pixels (default: 0, off)")
+    area.add_argument("--min-area", type=_positive(float, "min-area"), default=None,
+                      metavar="MM2",
+                      help="smallest region kept, in square millimetres at --dpi (default: off)")
+    group.add_argument("--dpi", type=_positive(float, "dpi"), default=None, metavar="N",
+                       help="print resolution for --min-area (default: none)")
+    group.add_argument("--min-thickness", type=_positive(int, "min-thickness"), default=0,
+                       metavar="PX", help="narrowest part of a region kept: the widest brush "
+                                          "or nozzle that must fit, in pixels (default: 0, off)")
+    group.add_argument("--connectivity", type=int, choices=(4, 8), default=4,
+                       help="regions touch by their sides (4) or corners too (8) (default: 4)")
+    group.add_argument("--protect-contrast", type=_positive(float, "protect-contrast"),
+                       default=None, metavar="DE",
+                       help="keep small regions differing from all around by more than DE "
+                            "(default: none kept)")
+    group.add_argument("--dither", choices=DITHERS, default=None,
+                       help="dither the output to its palette: fs or bayer (default: off)")
+    group.add_argument("--dither-strength", type=_positive(float, "dither-strength", 1.0),
+                       default=1.0, metavar="S", help="dithering strength 0..1 (default: 1)")
+    group.add_argument("--error-map", type=str, default=None, metavar="FILE",
+                       help="also write the error map picture, a PNG (default: none)")
+
+
+def check_make_arguments(args: argparse.Namespace) -> str:
+    """A usage error in words, or ''."""
+    if args.min_area is not None and args.dpi is None:
+        return "--min-area needs --dpi (the print resolution the area is measured at)"
+    if args.dpi is not None and args.min_area is None:
+        return "--dpi goes with --min-area"
+    if args.dpi is not None and args.dpi <= 0:
+        return "--dpi must be more than 0"
+    if args.protect_contrast is not None and args.protect_contrast <= 0:
+        return "--protect-contrast must be more than 0"
+    return ""
+
+
+def make_options(args: argparse.Namespace) -> MakeOptions:
+    area = args.min_region
+    if args.min_area is not None:
+        area = CleanupOptions.area_from_mm2(args.min_area, args.dpi)
+    cleanup = CleanupOptions(min_area=area, min_thickness=args.min_thickness,
+                             connectivity=args.connectivity,
+                             protect_delta_e=args.protect_contrast)
+    return MakeOptions(cleanup=cleanup, dither=args.dither,
+                       dither_strength=args.dither_strength)
