@@ -19,6 +19,8 @@ from colorseg_gui.engine import (
     save_masks,
     write_palette,
 )
+from colorseg_gui.engine.make_ready import MadeReady, paint
+from colorseg_gui.engine.palette_files import palette_order
 from colorseg_gui.gui.worker import RunOutcome
 
 PALETTE_ORDER = "share"  # the palette panel's order too: largest first
@@ -70,38 +72,53 @@ class Numbered:
     counts: npt.NDArray[np.int64]  # k, pixels per cluster (weights are alpha-weighted)
     entry_labels: npt.NDArray[np.uint8]  # cluster of every histogram entry
     histogram: ColorHistogram
+    pixel_labels: npt.NDArray[np.uint8] | None = None  # cleaned or dithered, renumbered
 
     def label_map(self) -> npt.NDArray[np.uint8]:
         """The cluster of every pixel, H x W (rendered on demand: a palette needs none)."""
+        if self.pixel_labels is not None:
+            return self.pixel_labels
         return render_label_map(self.histogram, self.entry_labels)
 
 
-def numbered(outcome: RunOutcome) -> Numbered:
+def numbered(outcome: RunOutcome, made: MadeReady | None = None) -> Numbered:
     """Number the clusters as the `colorseg` command does (engine.reorder_clusters).
 
     Every export goes through here, so that mask N, index N of an indexed PNG and the Nth
     colour of a palette file are the same cluster, whatever order the engine found them in.
+    ``made`` (the window's cleanup or dithering) decides the pixels and the shares.
     """
     result = outcome.result
     hist = result.histogram
+    weights = made.weights if made is not None else result.weights
     palette, weights, entry_labels = reorder_clusters(
-        result.palette, result.weights, result.step.labels, PALETTE_ORDER
+        result.palette, weights, result.step.labels, PALETTE_ORDER
     )
-    counts = np.bincount(entry_labels, weights=hist.counts, minlength=len(palette))
-    return Numbered(palette, weights, counts.astype(np.int64), entry_labels, hist)
+    if made is None:
+        counts = np.bincount(entry_labels, weights=hist.counts, minlength=len(palette))
+        return Numbered(palette, weights, counts.astype(np.int64), entry_labels, hist)
+    order = palette_order(result.palette, made.weights, PALETTE_ORDER)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    pixels = rank.astype(np.uint8)[made.label_map]
+    return Numbered(palette, weights, made.counts[order], entry_labels, hist, pixels)
 
 
-def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path | None) -> Path:
+def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path | None,
+                made: MadeReady | None = None) -> Path:
     if indexed:
-        ordered = numbered(outcome)
+        ordered = numbered(outcome, made)
         return save_indexed_png(
             ordered.label_map(), ordered.palette, path, alpha=ordered.histogram.alpha,
             source=source,
         )
-    return save_image(outcome.image, path, source=source)
+    image = outcome.image if made is None else paint(
+        outcome.palette, made.label_map, outcome.result.histogram.alpha)
+    return save_image(image, path, source=source)
 
 
-def export_palette(outcome: RunOutcome, path: Path, image_name: str) -> Path:
+def export_palette(outcome: RunOutcome, path: Path, image_name: str,
+                   made: MadeReady | None = None) -> Path:
     result = outcome.result
     meta = {
         "image": image_name,
@@ -112,13 +129,14 @@ def export_palette(outcome: RunOutcome, path: Path, image_name: str) -> Path:
         "inertia": result.inertia,
         "stop_reason": result.stop_reason,
     }
-    ordered = numbered(outcome)
+    ordered = numbered(outcome, made)
     return write_palette(
         path, ordered.palette, ordered.weights, order=PALETTE_ORDER, meta=meta,
         counts=ordered.counts,
     )
 
 
-def export_masks(outcome: RunOutcome, folder: Path, stem: str) -> list[Path]:
-    ordered = numbered(outcome)
+def export_masks(outcome: RunOutcome, folder: Path, stem: str,
+                 made: MadeReady | None = None) -> list[Path]:
+    ordered = numbered(outcome, made)
     return save_masks(ordered.label_map(), len(ordered.palette), folder, stem)

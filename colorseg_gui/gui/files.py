@@ -113,7 +113,8 @@ def _write(window: MainWindow, path: Path, indexed: bool) -> Path | None:
     outcome = window.outcome
     if outcome is None:
         return None
-    write = functools.partial(export.save_result, indexed=indexed, source=_source(window))
+    write = functools.partial(export.save_result, indexed=indexed, source=_source(window),
+                              made=window.finishing.made_for(outcome))
     window.tasks.run(SAVE, write, outcome, path)
     window.statusBar().showMessage(f"Saving {path.name}…")
     return path
@@ -162,7 +163,8 @@ def export_palette_dialog(window: MainWindow) -> Path | None:
     if not _may_write(window, [path]):
         return None
     name = window.loaded.picture.name if window.loaded is not None else "image"
-    window.tasks.run(PALETTE, export.export_palette, outcome, path, name)
+    window.tasks.run(PALETTE, export.export_palette, outcome, path, name,
+                     window.finishing.made_for(outcome))
     return path
 
 
@@ -180,5 +182,6 @@ def export_masks_dialog(window: MainWindow) -> Path | None:
     stem = f"{_stem(window)}_cluster{outcome.k}"
     if not _may_write(window, [folder / name for name in mask_names(stem, outcome.k)]):
         return None
-    window.tasks.run(MASKS, export.export_masks, outcome, folder, stem)
+    window.tasks.run(MASKS, export.export_masks, outcome, folder, stem,
+                     window.finishing.made_for(outcome))
     return folder

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
 from colorseg_gui.gui.controller import SegmentationController
+from colorseg_gui.gui.finish_view import FinishView
 from colorseg_gui.gui.hold_compare import HoldToCompare
 from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
@@ -85,11 +86,13 @@ class MainWindow(QMainWindow):
         self.setStatusBar(StatusBar())
         self.status = StatusFields(self.statusBar())
         self.display = RunDisplay(self.controller, self.view, self.palette_view, self.status, self)
+        self.finishing = FinishView(self)  # cleanup, dithering, error map, colour vision
         self._connect()
         app = QCoreApplication.instance()
         if app is not None:  # safety net: a quit that bypasses closeEvent still joins workers
             app.aboutToQuit.connect(self.controller.shutdown)
             app.aboutToQuit.connect(self.tasks.shutdown)
+            app.aboutToQuit.connect(self.finishing.shutdown)
         self._restore()
         self.theme = theme.attach(
             self.commands.themes, self.settings, self.findChild(SegmentedControl, "compareControl")
@@ -457,5 +460,6 @@ class MainWindow(QMainWindow):
         if self.batch_dialog is not None:
             self.batch_dialog.shutdown()  # ends the batch's worker processes, joins its thread
         self.controller.shutdown()  # interrupts and joins every worker thread
+        self.finishing.shutdown()
         self.tasks.shutdown()  # lets a save in progress finish writing
         super().closeEvent(event)

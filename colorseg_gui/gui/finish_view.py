@@ -1,0 +1,209 @@
+"""The window's "Ready to make" side: its panel, View > Show, and painting finished results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QLinearGradient, QPainter, QPixmap
+from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
+
+from colorseg_gui.gui.finishing import SHOW_CHOICES, SHOW_ERRORS, SHOW_RESULT, Finished, Finisher
+from colorseg_gui.gui.make_panel import MakePanel
+from colorseg_gui.gui.palette_view import CLUSTER_ROLE, hex_color
+
+if TYPE_CHECKING:
+    from colorseg_gui.engine.make_ready import MadeReady, MakeOptions
+    from colorseg_gui.gui.main_window import MainWindow
+    from colorseg_gui.gui.worker import RunOutcome
+
+_DEFICIENCY_WORDS = {"protanopia": "protanopia (no red cones)",
+                     "deuteranopia": "deuteranopia (no green cones)",
+                     "tritanopia": "tritanopia (no blue cones)"}
+
+
+def _legend() -> QLabel:
+    """ΔE 0 [viridis gradient] 20+: what the error map's colours mean."""
+    from colorseg_gui.engine.error_map import LUT, SCALE_MAX
+
+    image = QImage(128, 10, QImage.Format.Format_RGB32)
+    gradient = QLinearGradient(0, 0, 128, 0)
+    for i in range(0, 256, 32):
+        r, g, b = (int(v) for v in LUT[i])
+        gradient.setColorAt(i / 255, QColor(r, g, b))
+    gradient.setColorAt(1.0, QColor(*(int(v) for v in LUT[255])))
+    painter = QPainter(image)
+    painter.fillRect(image.rect(), gradient)
+    painter.end()
+    label = QLabel()
+    label.setObjectName("errorLegend")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    pixmap = QPixmap.fromImage(image)
+    label.setPixmap(pixmap)
+    label.setToolTip(f"Error map: CIEDE2000 to the original, from 0 (dark violet) to "
+                     f"{SCALE_MAX:g} and more (yellow); about 2.3 is just noticeable")
+    return label
+
+
+class FinishView(QObject):
+    """Wires the Finisher between the run display and the view, palette, status and saves."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.finisher = Finisher(self)
+        self.panel = MakePanel()
+        self.notes = QLabel()
+        self.notes.setObjectName("makeNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.notes)
+        layout.addStretch(1)
+        self.dock = window._dock("Ready to Make", "makeDock", holder)
+        self.legend = QWidget()  # filled when the error map is first shown (numpy is lazy)
+        self.legend.setObjectName("errorLegendHolder")
+        QVBoxLayout(self.legend).setContentsMargins(0, 0, 0, 0)
+        self.legend.setVisible(False)
+        window.statusBar().addPermanentWidget(self.legend)
+        self.show_actions = self._show_menu(window)
+        self.panel.make_options_changed.connect(self._on_options_changed)
+        self.finisher.finished.connect(self._on_finished)
+        self.finisher.failed.connect(self._on_failed)
+        window.display.result_shown.connect(self._on_result_shown)
+        window.options_panel.options_changed.connect(self._on_run_changed)
+
+    def _show_menu(self, window: MainWindow) -> dict[str, QAction]:
+        view_menu = next((a.menu() for a in window.menuBar().actions()
+                          if a.text().replace("&", "") == "View"), None)
+        menu = QMenu("&Show", window)
+        group = QActionGroup(window)
+        actions: dict[str, QAction] = {}
+        for value, text in SHOW_CHOICES:
+            action = QAction(text, window)
+            action.setCheckable(True)
+            action.setData(value)
+            action.setObjectName(f"show_{value}_action")
+            action.setToolTip({SHOW_RESULT: "Show the result",
+                               SHOW_ERRORS: "Shade every pixel by its colour error"}.get(
+                value, f"Show the result as a person with {value} sees it"))
+            group.addAction(action)
+            menu.addAction(action)
+            action.triggered.connect(self._on_show_action)
+            actions[value] = action
+        actions[SHOW_RESULT].setChecked(True)
+        actions[SHOW_ERRORS].setShortcut("Ctrl+E")
+        if isinstance(view_menu, QMenu):
+            view_menu.addSeparator()
+            view_menu.addMenu(menu)
+            view_menu.addAction(self.dock.toggleViewAction())
+        return actions
+
+    # ----- what the saves write --------------------------------------------------------
+    def made_for(self, outcome: RunOutcome) -> MadeReady | None:
+        """The cleaned or dithered map of ``outcome``, when it is ready and was asked for."""
+        current = self.finisher.current
+        if current is None or current.outcome is not outcome:
+            return None
+        return current.made
+
+    def flush(self) -> None:
+        self.panel.flush()
+
+    def shutdown(self) -> None:
+        self.finisher.shutdown()
+
+    # ----- slots ----------------------------------------------------------------------
+    @Slot(object)
+    def _on_result_shown(self, outcome: RunOutcome) -> None:
+        self.finisher.set_outcome(outcome)
+
+    @Slot(object)
+    def _on_run_changed(self, _options: object) -> None:
+        self.finisher.set_outcome(None)
+        self.notes.clear()
+
+    @Slot(object)
+    def _on_options_changed(self, options: MakeOptions) -> None:
+        self.finisher.set_options(options)
+
+    @Slot()
+    def _on_show_action(self) -> None:
+        action = self.sender()
+        value = action.data() if isinstance(action, QAction) else None
+        if isinstance(value, str):
+            layout = self.legend.layout()
+            if value == SHOW_ERRORS and layout is not None and layout.count() == 0:
+                layout.addWidget(_legend())
+            self.legend.setVisible(value == SHOW_ERRORS)
+            self.finisher.set_show(value)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._window.statusBar().showMessage(f"Could not finish the result: {message}", 8000)
+
+    @Slot(object)
+    def _on_finished(self, finished: Finished) -> None:
+        from colorseg_gui.gui.qimage import ArrayImage
+
+        window = self._window
+        if window.display.outcome is not finished.outcome:
+            return
+        outcome = finished.outcome
+        opaque = outcome.result.histogram.alpha is None or finished.show == SHOW_ERRORS
+        bigger = finished.preview.shape[:2] != finished.image.shape[:2]
+        window.view.set_result(ArrayImage(finished.preview, screen=opaque),
+                               ArrayImage(finished.image) if bigger else None)
+        window.palette_view.set_palette(outcome.palette, finished.weights)
+        self._describe_clusters(finished)
+        self.notes.setText(self._notes(finished))
+        if finished.made is not None and finished.made.regions is not None:
+            window.statusBar().showMessage(self._regions_line(finished), 10_000)
+
+    def _describe_clusters(self, finished: Finished) -> None:
+        palette_view = self._window.palette_view
+        errors = finished.errors
+        for row in range(palette_view.count()):
+            item = palette_view.item(row)
+            cluster = item.data(CLUSTER_ROLE)
+            if not isinstance(cluster, int) or cluster >= len(errors.mean):
+                continue
+            lines = [item.toolTip().split("\n")[0],
+                     f"Colour error (CIEDE2000): mean {errors.mean[cluster]:.1f}, "
+                     f"largest {errors.max[cluster]:.1f}"]
+            if cluster == finished.split_cluster:
+                lines.append("Adding one colour here cuts the error most")
+            item.setToolTip("\n".join(lines))
+
+    @staticmethod
+    def _regions_line(finished: Finished) -> str:
+        regions = finished.made.regions if finished.made is not None else None
+        if regions is None:
+            return ""
+        kept = (f"; {regions.small_after} small kept for contrast" if regions.small_after
+                else "")
+        return (f"Regions {regions.regions_before:,} → {regions.regions_after:,}"
+                f" ({regions.small_before:,} under the limit before{kept}); colour changes "
+                f"per row {regions.changes_per_row_before:.0f} → "
+                f"{regions.changes_per_row_after:.0f}; largest change ΔE "
+                f"{regions.max_delta_e:.1f}")
+
+    @staticmethod
+    def _notes(finished: Finished) -> str:
+        palette = finished.outcome.palette
+        lines = [f"Mean colour error: ΔE {finished.mean_delta_e:.1f}",
+                 f"Adding one colour would help most at "
+                 f"{hex_color(palette[finished.split_cluster])}"]
+        seen: set[tuple[int, int]] = set()
+        for confusion in finished.confusions:
+            pair = (confusion.first, confusion.second)
+            if pair in seen:
+                continue
+            seen.add(pair)
+            lines.append(f"⚠ {hex_color(palette[confusion.first])} and "
+                         f"{hex_color(palette[confusion.second])} look alike with "
+                         f"{_DEFICIENCY_WORDS[confusion.deficiency]}")
+        return "\n".join(lines)
