@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QLinearGradient, QPainter, QPixmap
-from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
 from colorseg_gui.gui.finishing import SHOW_CHOICES, SHOW_ERRORS, SHOW_RESULT, Finished, Finisher
 from colorseg_gui.gui.make_panel import MakePanel
@@ -66,7 +66,7 @@ class FinishView(QObject):
         self.dock = window._dock("Ready to Make", "makeDock", holder)
         self.legend = QWidget()  # filled when the error map is first shown (numpy is lazy)
         self.legend.setObjectName("errorLegendHolder")
-        QVBoxLayout(self.legend).setContentsMargins(0, 0, 0, 0)
+        QHBoxLayout(self.legend).setContentsMargins(0, 0, 0, 0)
         self.legend.setVisible(False)
         window.statusBar().addPermanentWidget(self.legend)
         self.show_actions = self._show_menu(window)
@@ -137,7 +137,11 @@ class FinishView(QObject):
         if isinstance(value, str):
             layout = self.legend.layout()
             if value == SHOW_ERRORS and layout is not None and layout.count() == 0:
+                from colorseg_gui.engine.error_map import SCALE_MAX
+
+                layout.addWidget(QLabel("ΔE 0"))
                 layout.addWidget(_legend())
+                layout.addWidget(QLabel(f"{SCALE_MAX:g}+"))
             self.legend.setVisible(value == SHOW_ERRORS)
             self.finisher.set_show(value)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QSlider,
     QSpinBox,
     QWidget,
@@ -113,7 +114,9 @@ class MakePanel(QWidget):
         protect_row.addWidget(self.protect)
         protect_row.addWidget(self.protect_delta_e)
         form = QFormLayout(self)
-        form.addRow("Smallest &region:", area_row)
+        area_label = QLabel("Smallest &region:")
+        area_label.setBuddy(self.min_region)  # a row of several fields: name the first one
+        form.addRow(area_label, area_row)
         form.addRow("&Narrowest part:", self.min_thickness)
         form.addRow("Regions &touch by:", self.connectivity)
         form.addRow("", protect_row)
