@@ -169,7 +169,14 @@ class FinishView(QObject):
 
     def _describe_clusters(self, finished: Finished) -> None:
         palette_view = self._window.palette_view
+        palette = finished.outcome.palette
         errors = finished.errors
+        alike: dict[int, list[str]] = {}
+        for confusion in finished.confusions:  # both colours of a pair get the warning
+            for this, other in ((confusion.first, confusion.second),
+                                (confusion.second, confusion.first)):
+                alike.setdefault(this, []).append(
+                    f"looks like {hex_color(palette[other])} with {confusion.deficiency}")
         for row in range(palette_view.count()):
             item = palette_view.item(row)
             cluster = item.data(CLUSTER_ROLE)
@@ -180,6 +187,9 @@ class FinishView(QObject):
                      f"largest {errors.max[cluster]:.1f}"]
             if cluster == finished.split_cluster:
                 lines.append("Adding one colour here cuts the error most")
+            if cluster in alike:
+                lines += [f"⚠ {warning}" for warning in alike[cluster]]
+                item.setText(f"{item.text()}  ⚠")
             item.setToolTip("\n".join(lines))
 
     @staticmethod

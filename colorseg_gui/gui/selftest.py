@@ -8,8 +8,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from colorseg_gui.gui.worker import RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +56,6 @@ def _segment_sample(scratch: Path) -> str:
     from colorseg_gui.gui.export import save_result
     from colorseg_gui.gui.main_window import MainWindow
     from colorseg_gui.gui.options_panel import RunOptions
-    from colorseg_gui.gui.worker import RunOutcome
     from colorseg_gui.resources import SAMPLE_IMAGE, resource_path
 
     try:
@@ -112,11 +115,29 @@ def _segment_sample(scratch: Path) -> str:
     palette = {tuple(int(v) for v in c) for c in np.asarray(outcome.palette)}
     if not {tuple(int(v) for v in c) for c in colors} <= palette:
         raise SelfTestError(f"{saved.name} holds colours that are not in the result's palette")
+    regions = _clean_up(outcome)
     return (
         f"{sample.name} {original.width}x{original.height}, k={K}: {len(colors)} colours "
         f"after {outcome.result.iterations} iteration(s) ({outcome.result.stop_reason}) "
-        f"in {seconds:.2f} s, saved and re-read"
+        f"in {seconds:.2f} s, saved and re-read; cleanup {regions}"
     )
+
+
+def _clean_up(outcome: RunOutcome) -> str:
+    """The region cleanup runs (its compiled connected-components library is bundled)."""
+    from colorseg_gui.engine.make_ready import MakeOptions, make_ready
+    from colorseg_gui.engine.regions import CleanupOptions
+
+    result = outcome.result
+    try:
+        made = make_ready(result.histogram, result.palette, result.step.labels,
+                          MakeOptions(cleanup=CleanupOptions(min_area=50)))
+    except Exception as exc:
+        raise SelfTestError(f"region cleanup: {exc}") from exc
+    counts = made.regions
+    if counts is None or counts.small_after or counts.regions_after > counts.regions_before:
+        raise SelfTestError(f"region cleanup left small regions: {counts}")
+    return f"{counts.regions_before} -> {counts.regions_after} regions"
 
 
 def run_self_test() -> int:

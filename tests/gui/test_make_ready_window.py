@@ -120,3 +120,6 @@ def test_colour_vision_warns_and_simulates(qtbot, window, speckled_result):
         != {tuple(int(v) for v in c) for c in speckled_result.palette}
     tooltip = window.palette_view.item(0).toolTip()
     assert "mean" in tooltip and "largest" in tooltip
+    warned = [window.palette_view.item(row) for row in range(window.palette_view.count())
+              if window.palette_view.item(row).text().endswith("⚠")]
+    assert len(warned) >= 2 and "looks like #" in warned[0].toolTip()
