@@ -112,11 +112,12 @@ def test_k_below_one_is_clamped_to_one() -> None:
 
 def test_tol_stops_on_the_relative_drop_of_j() -> None:
     hist = build_histogram(_photo_like(5))
-    strict = list(iter_kmeans(hist, 12, seed=1, tol=0, max_iter=500))
+    # Plain Lloyd (refine=False): the moves made after a stop would fork the trajectories.
+    strict = list(iter_kmeans(hist, 12, seed=1, tol=0, max_iter=500, refine=False))
     assert strict[-1].stop_reason == "converged" and strict[-1].changed == 0
     js = [s.inertia for s in strict]
     tol = 1e-3
-    loose = list(iter_kmeans(hist, 12, seed=1, tol=tol))
+    loose = list(iter_kmeans(hist, 12, seed=1, tol=tol, refine=False))
     stop = len(loose)
     assert loose[-1].stop_reason == "tol" and loose[-1].converged
     # Same trajectory, cut at the first step whose relative drop is <= tol.
