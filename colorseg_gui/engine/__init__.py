@@ -37,7 +37,15 @@ from colorseg_gui.engine.segment import (
     segment,
     segment_histogram,
 )
-from colorseg_gui.engine.types import MAX_K, MIN_K, SPACES, KMeansStep, Space
+from colorseg_gui.engine.types import (
+    MAX_K,
+    MIN_K,
+    SPACES,
+    STOP_REASONS,
+    KMeansStep,
+    Space,
+    describe_stop,
+)
 from colorseg_gui.engine.writers import (
     IMAGE_FORMATS,
     ExportError,
@@ -55,6 +63,7 @@ __all__ = [
     "MIN_K",
     "PALETTE_FORMATS",
     "SPACES",
+    "STOP_REASONS",
     "SUPPORTED_EXTENSIONS",
     "ColorHistogram",
     "ExportError",
@@ -66,6 +75,7 @@ __all__ = [
     "Space",
     "build_histogram",
     "default_output_name",
+    "describe_stop",
     "is_supported_path",
     "iter_kmeans",
     "iter_segment",

@@ -248,3 +248,17 @@ def test_steps_split_across_the_shared_pool_give_the_same_bits(
         assert [s.labels.tobytes() for s in split] == [s.labels.tobytes() for s in whole]
         for a, b in zip(split, whole, strict=True):
             np.testing.assert_allclose(a.centroids, b.centroids, rtol=1e-12)
+
+
+def test_every_stop_reason_has_user_words() -> None:
+    from colorseg_gui.engine import STOP_REASONS, describe_stop
+
+    hist = build_histogram(_photo_like(8, 40))
+    final = list(iter_kmeans(hist, 5, tol=1e-3))[-1]
+    assert final.stop_reason in STOP_REASONS
+    assert describe_stop("tol", tol=1e-4) == (
+        "Converged: the error improved by less than 0.01 % in the last step"
+    )
+    assert describe_stop("max_iter", max_iter=30) == "Stopped at the iteration limit (30)"
+    assert describe_stop("") == ""
+    assert all("{" not in describe_stop(reason) for reason in STOP_REASONS)
