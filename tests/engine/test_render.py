@@ -98,3 +98,19 @@ def test_preview_keeps_alpha() -> None:
     )
     assert out.shape == (50, 50, 4)
     assert (out[:, :25, 3] == 0).all() and (out[:, 25:, 3] == 255).all()
+
+
+def test_full_size_render_split_in_ranges_equals_a_plain_lookup() -> None:
+    """Above a million pixels the lookup runs in ranges on the shared pool, alpha or not."""
+    rng = np.random.default_rng(5)
+    image = rng.integers(0, 64, size=(1100, 1000, 3), dtype=np.uint8) * 4
+    alpha = rng.integers(0, 256, size=(1100, 1000), dtype=np.uint8)
+    for a in (None, alpha):
+        hist = build_histogram(image, a)
+        labels = rng.integers(0, 7, size=hist.n_colors).astype(np.uint8)
+        palette = rng.integers(0, 256, size=(7, 3), dtype=np.uint8)
+        out = render_segmented(hist, palette, labels)
+        expected = palette[labels][hist.index].reshape(1100, 1000, 3)
+        np.testing.assert_array_equal(out[..., :3], expected)
+        if a is not None:
+            np.testing.assert_array_equal(out[..., 3], a)
