@@ -122,8 +122,10 @@ def iter_kmeans(
     rounds = MAX_POLISH_ROUNDS if refine else 0
     iteration = 0
 
-    def make(result: Iteration, tick: float, reason: str, kind: str = "lloyd") -> KMeansStep:
-        now = time.perf_counter()
+    def make(
+        result: Iteration, tick: float, reason: str, kind: str = "lloyd", now: float = 0.0
+    ) -> KMeansStep:
+        now = now or time.perf_counter()
         return KMeansStep(
             iteration=iteration,
             centroids=result.centroids,
@@ -153,6 +155,7 @@ def iter_kmeans(
         if not reason and tol > 0 and iteration > 1 and drop <= tol * previous_j:
             reason = "tol"
         polish = None
+        stepped = time.perf_counter()
         if reason and rounds and iteration + 1 < int(max_iter):
             rounds -= 1
             polish = state.hartigan(result.centroids)
@@ -164,12 +167,12 @@ def iter_kmeans(
                 return
             centroids, previous_j = result.centroids, result.inertia
             continue
-        yield make(result, tick, "")
+        yield make(result, tick, "", now=stepped)
         if should_stop is not None and should_stop():
             return
         iteration += 1
         # The moves' J is at the new means; the next Lloyd step measures its drop from it.
-        yield make(polish, tick, "", kind="hartigan")
+        yield make(polish, stepped, "", kind="hartigan")
         centroids, previous_j = polish.centroids, polish.inertia
 
 
