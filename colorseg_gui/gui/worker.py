@@ -284,7 +284,7 @@ class SegmentationWorker(QObject):
         self._cluster(cache, started, timings)
 
     def _steps(
-        self, hist: ColorHistogram, should_stop: Callable[[], bool]
+        self, hist: ColorHistogram, should_stop: Callable[[], bool], refine: bool | None = None
     ) -> Iterator[KMeansStep]:
         """The engine's Lloyd steps for this job's options."""
         opts = self.job.options
@@ -297,6 +297,7 @@ class SegmentationWorker(QObject):
             max_iter=opts.max_iter,
             tol=opts.tol,
             should_stop=should_stop,
+            refine=refine,
         )
 
     def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool) -> None:
@@ -312,7 +313,9 @@ class SegmentationWorker(QObject):
         def sample_done() -> bool:
             return self._should_stop() or time.perf_counter() > deadline[0]
 
-        for step in self._steps(hist, sample_done):
+        # Plain k-means++ (no search for a better start): this first look has to be quick,
+        # and the exact run replaces it anyway.
+        for step in self._steps(hist, sample_done, refine=False):
             if last is None:
                 deadline[0] = time.perf_counter() + SAMPLE_BUDGET
             last = step
