@@ -27,6 +27,7 @@ from colorseg_gui.engine.palette_files import (
 from colorseg_gui.engine.render import (
     PreviewIndex,
     mse_rgb,
+    paint_label_map,
     render_label_map,
     render_masks,
     render_segmented,
@@ -82,6 +83,7 @@ __all__ = [
     "lab_to_srgb",
     "load_image",
     "mse_rgb",
+    "paint_label_map",
     "palette_entries",
     "palette_from_centroids",
     "palette_order",

@@ -22,6 +22,7 @@ from colorseg_gui.engine import (
     PreviewIndex,
     build_histogram,
     mse_rgb,
+    paint_label_map,
     render_segmented,
 )
 from colorseg_gui.engine.kmeans import iter_kmeans
@@ -362,8 +363,9 @@ class SegmentationWorker(QObject):
             return
         stopped = not last.final
         mark = time.perf_counter()
-        image = render_segmented(hist, last.palette, last.labels)
         result = _build_result(hist, last, opts, stopped)
+        # From the label map the result holds anyway: a lookup in k colours per pixel.
+        image = paint_label_map(result.labels, result.palette, hist.alpha)
         timings["render"] = time.perf_counter() - mark
         outcome = RunOutcome(
             result=result,

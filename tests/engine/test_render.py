@@ -8,6 +8,7 @@ from colorseg_gui.engine import (
     PreviewIndex,
     build_histogram,
     mse_rgb,
+    paint_label_map,
     render_label_map,
     render_masks,
     render_segmented,
@@ -114,3 +115,18 @@ def test_full_size_render_split_in_ranges_equals_a_plain_lookup() -> None:
         np.testing.assert_array_equal(out[..., :3], expected)
         if a is not None:
             np.testing.assert_array_equal(out[..., 3], a)
+
+
+def test_painting_the_label_map_equals_rendering_the_histogram() -> None:
+    rng = np.random.default_rng(6)
+    image = rng.integers(0, 32, size=(1100, 1000, 3), dtype=np.uint8) * 8
+    alpha = rng.integers(0, 256, size=(1100, 1000), dtype=np.uint8)
+    for a in (None, alpha):
+        hist = build_histogram(image, a)
+        labels = rng.integers(0, 9, size=hist.n_colors).astype(np.uint8)
+        palette = rng.integers(0, 256, size=(9, 3), dtype=np.uint8)
+        label_map = render_label_map(hist, labels)
+        np.testing.assert_array_equal(label_map.reshape(-1), labels[hist.index])
+        np.testing.assert_array_equal(
+            paint_label_map(label_map, palette, hist.alpha), render_segmented(hist, palette, labels)
+        )
