@@ -27,6 +27,7 @@ F64 = npt.NDArray[np.float64]
 # Draws of the weighted sample: 256 per cluster, within these limits.  Fewer made the
 # sample's J a poor guide at k = 64 (moves that helped on the sample did not on the image);
 # more cost time in every sample step for little gain.
+DRAWS_PER_CLUSTER = 256
 MIN_DRAWS = 8_192
 MAX_DRAWS = 16_384
 # Merge-split moves tried in all (one per five clusters, within these limits), and in a row
@@ -36,6 +37,8 @@ MAX_ATTEMPTS = 12
 PATIENCE = 9
 # The merge and split candidates an attempt picks from (attempt a: merge a % 3, split a // 3).
 _MERGES = 3
+# k-means++ draws refined by Lloyd on the sample before the moves; the best one is kept.
+STARTS = 1
 SAMPLE_MAX_ITER = 40
 SAMPLE_TOL = 1e-4
 
@@ -110,7 +113,7 @@ def search_start(
     `points` and `weights` hold only colours of positive weight, more than k of them.
     Returns None when should_stop() fires.
     """
-    draws = min(MAX_DRAWS, max(MIN_DRAWS, 256 * k))
+    draws = min(MAX_DRAWS, max(MIN_DRAWS, DRAWS_PER_CLUSTER * k))
     attempts = min(MAX_ATTEMPTS, max(MIN_ATTEMPTS, k // 5))
     if points.n > draws:
         rows, w = weighted_sample(points.n, weights, draws, rng)
@@ -120,11 +123,16 @@ def search_start(
     if x.shape[0] <= k:
         # A lumpy sample with too few distinct colours: seed on all of them instead.
         x, w = np.array(points.rows()), weights
-    start = kmeans_plusplus(x, w, k, rng, should_stop)
-    if start is None:
-        return None
     sample = Points.from_coords(x)
-    best = _lloyd(sample, w, start)
+    best: _Fit | None = None
+    for _ in range(STARTS):
+        start = kmeans_plusplus(x, w, k, rng, should_stop)
+        if start is None:
+            return None
+        fit = _lloyd(sample, w, start)
+        if best is None or fit.inertia < best.inertia:
+            best = fit
+    assert best is not None
     attempt = tried = 0
     while tried < attempts and attempt < PATIENCE:
         if should_stop is not None and should_stop():
