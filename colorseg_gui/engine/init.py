@@ -145,7 +145,7 @@ def iter_init(
     if search:
         from colorseg_gui.engine.search import search_start  # search imports this module
 
-        return search_start(points, weights, k, rng, should_stop)
+        return (yield from search_start(points, weights, k, rng, should_stop))
     trials = 2 + int(math.log(k))
     sample_size = max(INIT_MIN_SAMPLE, INIT_BUDGET // (k * trials))
     if n > sample_size:

@@ -28,6 +28,9 @@ StopCheck = Callable[[], bool] | None
 # every PREVIEW_INTERVAL seconds.  They are approximations, never exact Lloyd steps.
 PREVIEW_MIN_COLORS = 1_000_000
 PREVIEW_INTERVAL = 0.25
+# With previews=True (the window) the start search on photos is previewed the same way,
+# often enough for a frame every tenth of a second.
+SEARCH_PREVIEW_INTERVAL = 0.08
 
 
 def clamp_k(k: int) -> int:
@@ -66,6 +69,7 @@ def iter_kmeans(
     tol: float = 1e-4,
     should_stop: StopCheck = None,
     refine: bool | None = None,
+    previews: bool = False,
 ) -> Iterator[KMeansStep]:
     """Lloyd's algorithm on the weighted distinct colours: one KMeansStep per iteration.
 
@@ -80,6 +84,10 @@ def iter_kmeans(
     and, when Lloyd stops, makes Hartigan moves of heavy colours (engine/hartigan.py,
     yielded as kind="hartigan" steps, each lowering J) and resumes Lloyd; the last step is
     always a Lloyd step that met the stopping rule (or max_iter).
+
+    Over a million colours, and with previews=True also during the start search, the
+    start is shown as kind="preview" steps (iteration 0) before the exact steps: colours
+    labelled through coarse cells of the colour cube, an approximation for the eye only.
     """
     start = time.perf_counter()
     _check_options(space, max_iter, tol)
@@ -112,6 +120,10 @@ def iter_kmeans(
     warm = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors, refine)
     if hist.n_colors >= PREVIEW_MIN_COLORS:
         centroids = yield from _previews(warm, hist, weights, space, k, start)
+    elif previews and refine:
+        centroids = yield from _previews(
+            warm, hist, weights, space, k, start, SEARCH_PREVIEW_INTERVAL
+        )
     else:
         centroids = _finish(warm)
     if centroids is None:
@@ -192,8 +204,9 @@ def _previews(
     space: Space,
     k: int,
     start: float,
+    interval: float = PREVIEW_INTERVAL,
 ) -> Generator[KMeansStep, None, F64 | None]:
-    """Run the init, showing its coarse iterations as preview steps on every colour."""
+    """Run the init, showing its iterations as preview steps on every colour."""
     cells = coarse_cells(hist.colors)
     # Every coarse cell (used or not) gets the cluster of the centroid nearest its centre.
     side = 1 << COARSE_BITS
@@ -233,7 +246,7 @@ def _previews(
                 # the wait until the first exact step is that step's own duration alone.
                 yield preview(pending)
             return done.value
-        if time.perf_counter() - shown < PREVIEW_INTERVAL:
+        if time.perf_counter() - shown < interval:
             pending = result
             continue
         pending = None

@@ -12,7 +12,7 @@ come from the caller's generator, so the same seed gives the same bits.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from colorseg_gui.engine.assign import Points
 from colorseg_gui.engine.init import kmeans_plusplus, weighted_sample
-from colorseg_gui.engine.lloyd import LloydState
+from colorseg_gui.engine.lloyd import Iteration, LloydState
 
 F64 = npt.NDArray[np.float64]
 
@@ -66,6 +66,10 @@ def _lloyd(points: Points, weights: F64, centroids: F64) -> _Fit:
     return _Fit(centroids, state.inertia_at(centroids), result.labels, result.weights)
 
 
+def _progress(fit: _Fit) -> Iteration:
+    return Iteration(fit.labels, fit.centroids, fit.weights, fit.inertia, 0, 0)
+
+
 def _merge_split(x: F64, w: F64, fit: _Fit, attempt: int) -> F64 | None:
     """Centroids with one cheap merge and one split of a high-error cluster, or None."""
     c, weight, labels = fit.centroids, fit.weights, fit.labels
@@ -107,11 +111,12 @@ def search_start(
     k: int,
     rng: np.random.Generator,
     should_stop: Callable[[], bool] | None = None,
-) -> F64 | None:
+) -> Generator[Iteration, None, F64 | None]:
     """Starting centroids from k-means++ refined by Lloyd and merge-split moves on a sample.
 
     `points` and `weights` hold only colours of positive weight, more than k of them.
-    Returns None when should_stop() fires.
+    Yields every better fit found (its centroids and sample J, for previews; its labels are
+    the sample's) and returns the centroids; None when should_stop() fires.
     """
     draws = min(MAX_DRAWS, max(MIN_DRAWS, DRAWS_PER_CLUSTER * k))
     attempts = min(MAX_ATTEMPTS, max(MIN_ATTEMPTS, k // 5))
@@ -132,6 +137,7 @@ def search_start(
         fit = _lloyd(sample, w, start)
         if best is None or fit.inertia < best.inertia:
             best = fit
+            yield _progress(best)
     assert best is not None
     attempt = tried = 0
     while tried < attempts and attempt < PATIENCE:
@@ -144,6 +150,7 @@ def search_start(
         fit = _lloyd(sample, w, candidate)
         if fit.inertia < best.inertia:
             best, attempt = fit, 0
+            yield _progress(best)
         else:
             attempt += 1
     return best.centroids

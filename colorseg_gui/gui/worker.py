@@ -285,7 +285,11 @@ class SegmentationWorker(QObject):
         self._cluster(cache, started, timings)
 
     def _steps(
-        self, hist: ColorHistogram, should_stop: Callable[[], bool], refine: bool | None = None
+        self,
+        hist: ColorHistogram,
+        should_stop: Callable[[], bool],
+        refine: bool | None = None,
+        previews: bool = False,
     ) -> Iterator[KMeansStep]:
         """The engine's Lloyd steps for this job's options."""
         opts = self.job.options
@@ -299,6 +303,7 @@ class SegmentationWorker(QObject):
             tol=opts.tol,
             should_stop=should_stop,
             refine=refine,
+            previews=previews,
         )
 
     def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool) -> None:
@@ -352,7 +357,9 @@ class SegmentationWorker(QObject):
 
         frames = FrameRenderer(render, FRAME_INTERVAL)
         try:
-            for step in self._steps(hist, self._should_stop):
+            # previews=True: the start search is shown too, so that a frame comes at least
+            # every tenth of a second before the first exact step.
+            for step in self._steps(hist, self._should_stop, previews=True):
                 last = step
                 if step.final:
                     break

@@ -262,3 +262,19 @@ def test_every_stop_reason_has_user_words() -> None:
     assert describe_stop("max_iter", max_iter=30) == "Stopped at the iteration limit (30)"
     assert describe_stop("") == ""
     assert all("{" not in describe_stop(reason) for reason in STOP_REASONS)
+
+
+def test_previews_of_the_start_search_come_first_and_change_no_exact_step() -> None:
+    hist = build_histogram(_photo_like(9))
+    plain = list(iter_kmeans(hist, 8, seed=4))
+    shown = list(iter_kmeans(hist, 8, seed=4, previews=True))
+    previews = [s for s in shown if s.kind == "preview"]
+    assert previews and shown[: len(previews)] == previews
+    assert all(s.iteration == 0 and not s.final for s in previews)
+    assert all(s.labels.shape == (hist.n_colors,) for s in previews)
+    assert _bits(shown[len(previews) :]) == _bits(plain)
+    # The last preview shows the start the exact steps begin from.
+    x = hist.colors.astype(np.float64)
+    start = previews[-1].centroids
+    nearest = ((x[:, None, :] - start[None]) ** 2).sum(axis=2).argmin(axis=1)
+    np.testing.assert_array_equal(plain[0].labels, nearest)
