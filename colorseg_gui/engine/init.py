@@ -143,9 +143,10 @@ def iter_init(
                 return None
             return (yield from iter_warm_start(cell_x, cell_w, start, should_stop))
     if search:
-        from colorseg_gui.engine.search import search_start  # search imports this module
+        from colorseg_gui.engine import search as searching  # it imports this module
 
-        return (yield from search_start(points, weights, k, rng, should_stop))
+        if k <= searching.MAX_K:
+            return (yield from searching.search_start(points, weights, k, rng, should_stop))
     trials = 2 + int(math.log(k))
     sample_size = max(INIT_MIN_SAMPLE, INIT_BUDGET // (k * trials))
     if n > sample_size:

@@ -75,3 +75,37 @@ def test_a_lloyd_fixed_point_with_heavy_colours_gets_hartigan_steps_that_lower_j
             assert step.inertia < before.inertia
     plain = list(iter_kmeans(hist, 7, seed=2, tol=0.0, refine=False))
     assert all(s.kind == "lloyd" for s in plain)
+
+
+def test_many_heavy_colours_are_capped_to_the_largest_shares(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from colorseg_gui.engine import hartigan
+
+    monkeypatch.setattr(hartigan, "MAX_CANDIDATES", 2)
+    w = np.array([5.0, 1.0, 3.0, 2.0])
+    labels = np.zeros(4, np.uint8)
+    np.testing.assert_array_equal(heavy_colours(w, labels, np.array([11.0])), [0, 2])
+
+
+def test_moves_are_capped_and_still_each_lower_j(monkeypatch: pytest.MonkeyPatch) -> None:
+    from colorseg_gui.engine import hartigan
+
+    monkeypatch.setattr(hartigan, "MAX_MOVES", 3)
+    monkeypatch.setattr(hartigan, "_BLOCK", 7)  # several blocks of distances
+    rng = np.random.default_rng(11)
+    k = 4
+    x = rng.uniform(0, 255, size=(50, 3))
+    w = rng.pareto(1.0, size=50) + 1.0
+    labels = (np.arange(50) % k).astype(np.uint8)
+    sums = np.stack([np.bincount(labels, w * x[:, c], minlength=k) for c in range(3)], axis=1)
+    wsum = np.bincount(labels, w, minlength=k)
+    moved, new, deltas = improving_moves(x, w, labels, sums, wsum)
+    assert 0 < moved.size <= 3
+    current = labels.copy()
+    j = _j(x, w, current, k)
+    for row, target, delta in zip(moved, new, deltas, strict=True):
+        current[row] = target
+        after = _j(x, w, current, k)
+        assert after - j == pytest.approx(delta, rel=1e-9, abs=1e-9 * j) and after < j
+        j = after
