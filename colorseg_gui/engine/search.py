@@ -36,7 +36,7 @@ MAX_DRAWS = 16_384
 MAX_K = MAX_DRAWS // DRAWS_PER_CLUSTER
 # Merge-split moves tried in all (one per five clusters, within these limits), and in a row
 # without a gain before the search ends.
-MIN_ATTEMPTS = 6
+MIN_ATTEMPTS = 3
 MAX_ATTEMPTS = 12
 PATIENCE = 9
 # The merge and split candidates an attempt picks from (attempt a: merge a % 3, split a // 3).
