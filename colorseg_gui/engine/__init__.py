@@ -27,6 +27,7 @@ from colorseg_gui.engine.palette_files import (
 from colorseg_gui.engine.render import (
     PreviewIndex,
     mse_rgb,
+    paint_label_map,
     render_label_map,
     render_masks,
     render_segmented,
@@ -37,7 +38,15 @@ from colorseg_gui.engine.segment import (
     segment,
     segment_histogram,
 )
-from colorseg_gui.engine.types import MAX_K, MIN_K, SPACES, KMeansStep, Space
+from colorseg_gui.engine.types import (
+    MAX_K,
+    MIN_K,
+    SPACES,
+    STOP_REASONS,
+    KMeansStep,
+    Space,
+    describe_stop,
+)
 from colorseg_gui.engine.writers import (
     IMAGE_FORMATS,
     ExportError,
@@ -55,6 +64,7 @@ __all__ = [
     "MIN_K",
     "PALETTE_FORMATS",
     "SPACES",
+    "STOP_REASONS",
     "SUPPORTED_EXTENSIONS",
     "ColorHistogram",
     "ExportError",
@@ -66,12 +76,14 @@ __all__ = [
     "Space",
     "build_histogram",
     "default_output_name",
+    "describe_stop",
     "is_supported_path",
     "iter_kmeans",
     "iter_segment",
     "lab_to_srgb",
     "load_image",
     "mse_rgb",
+    "paint_label_map",
     "palette_entries",
     "palette_from_centroids",
     "palette_order",

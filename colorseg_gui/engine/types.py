@@ -32,8 +32,32 @@ class KMeansStep:
     changed: int  # pixels (by count, not weight) whose cluster changed in this step
     converged: bool  # True when no pixel changed cluster (or tol reached)
     final: bool = False  # True on the last step the generator yields
-    stop_reason: str = ""  # "converged", "tol", "max_iter", "exact" (k >= distinct colours)
+    stop_reason: str = ""  # one of STOP_REASONS on the final step; describe_stop() words it
     space: Space = "rgb"
     k: int = 0
     elapsed: float = 0.0  # seconds since the generator started (init included)
     timings: dict[str, float] = field(default_factory=dict)
+    # "lloyd": an assignment + mean update; "hartigan": single-colour moves after Lloyd
+    # stopped (labels, their means and J at those means); "preview": an approximation.
+    kind: str = "lloyd"
+
+
+# Why a run ended, in the words a status bar can show.  "stopped" is set by callers that
+# interrupt a run (the window's Stop), never by the engine itself.
+STOP_REASONS: dict[str, str] = {
+    "converged": "Converged: no pixel changes cluster",
+    "tol": "Converged: the error improved by less than {tol} in the last step",
+    "max_iter": "Stopped at the iteration limit ({max_iter})",
+    "exact": "Exact: every colour has its own cluster",
+    "stopped": "Stopped before convergence",
+}
+
+
+def describe_stop(reason: str, *, tol: float | None = None, max_iter: int | None = None) -> str:
+    """The user-facing sentence for a step's stop_reason (empty for a run still going)."""
+    if not reason:
+        return ""
+    text = STOP_REASONS.get(reason, reason)
+    percent = "the tolerance" if tol is None else f"{tol * 100:g} %"
+    limit = "its maximum" if max_iter is None else str(max_iter)
+    return text.replace("{tol}", percent).replace("{max_iter}", limit)

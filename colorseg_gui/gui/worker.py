@@ -22,6 +22,7 @@ from colorseg_gui.engine import (
     PreviewIndex,
     build_histogram,
     mse_rgb,
+    paint_label_map,
     render_segmented,
 )
 from colorseg_gui.engine.kmeans import iter_kmeans
@@ -36,7 +37,63 @@ DISPLAY_MAX = 2048  # long side of the screen-sized copy of the original
 PREVIEW_MAX = 1600  # long side of the live previews rendered at every step
 SAMPLE_MAX = 640  # long side of the sample clustered for the very first preview
 SAMPLE_BUDGET = 0.04  # seconds of Lloyd iterations spent on that sample
-FRAME_INTERVAL = 1 / 30  # the worker renders at most this often; the GUI throttles too
+FRAME_INTERVAL = 0.09  # previews are rendered at most this often (a frame costs ~25 ms)
+
+
+class FrameRenderer:
+    """Renders the newest step into a preview frame on its own thread, skipping the rest.
+
+    The Lloyd loop only hands steps over (offer() never waits for a render), so the live
+    preview costs the clustering no time beyond sharing the cores; frames, not steps, are
+    dropped.  numpy releases the GIL in the gathers that make a frame.  The thread is
+    joined by close(), never abandoned: the worker closes it before it emits its result,
+    so no preview can arrive after the final one.
+    """
+
+    def __init__(self, render: Callable[[KMeansStep], None], interval: float) -> None:
+        self._render = render
+        self._interval = interval
+        self._wake = threading.Condition()
+        self._pending: KMeansStep | None = None
+        self._closing = False
+        self._thread = threading.Thread(target=self._loop, name="colorseg-frames", daemon=True)
+        self._thread.start()
+
+    def offer(self, step: KMeansStep) -> None:
+        with self._wake:
+            self._pending = step  # an older step not rendered yet is dropped
+            self._wake.notify()
+
+    def close(self) -> None:
+        """Drop any step not rendered yet and join the thread (after a render in flight)."""
+        with self._wake:
+            self._closing = True
+            self._pending = None
+            self._wake.notify()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        last = -math.inf
+        while True:
+            with self._wake:
+                while self._pending is None and not self._closing:
+                    self._wake.wait()
+                if self._closing:
+                    return
+                wait = last + self._interval - time.perf_counter()
+                if wait > 0:
+                    # Let newer steps replace this one until the next frame is due.
+                    self._wake.wait(wait)
+                    if self._closing:
+                        return
+                step, self._pending = self._pending, None
+            if step is None:
+                continue
+            last = time.perf_counter()
+            try:
+                self._render(step)
+            except Exception:  # a failed preview must not take the run down
+                log.exception("preview frame failed")
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,7 +285,11 @@ class SegmentationWorker(QObject):
         self._cluster(cache, started, timings)
 
     def _steps(
-        self, hist: ColorHistogram, should_stop: Callable[[], bool]
+        self,
+        hist: ColorHistogram,
+        should_stop: Callable[[], bool],
+        refine: bool | None = None,
+        previews: bool = False,
     ) -> Iterator[KMeansStep]:
         """The engine's Lloyd steps for this job's options."""
         opts = self.job.options
@@ -241,6 +302,8 @@ class SegmentationWorker(QObject):
             max_iter=opts.max_iter,
             tol=opts.tol,
             should_stop=should_stop,
+            refine=refine,
+            previews=previews,
         )
 
     def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool) -> None:
@@ -256,7 +319,9 @@ class SegmentationWorker(QObject):
         def sample_done() -> bool:
             return self._should_stop() or time.perf_counter() > deadline[0]
 
-        for step in self._steps(hist, sample_done):
+        # Plain k-means++ (no search for a better start): this first look has to be quick,
+        # and the exact run replaces it anyway.
+        for step in self._steps(hist, sample_done, refine=False):
             if last is None:
                 deadline[0] = time.perf_counter() + SAMPLE_BUDGET
             last = step
@@ -277,28 +342,37 @@ class SegmentationWorker(QObject):
     def _cluster(self, cache: ImageCache, started: float, timings: dict[str, float]) -> None:
         opts, gen, hist = self.job.options, self.job.generation, cache.histogram
         last: KMeansStep | None = None
-        last_emit = 0.0
-        for step in self._steps(hist, self._should_stop):
-            last = step
-            if step.final:
-                break
-            now = time.perf_counter()
-            if now - last_emit >= FRAME_INTERVAL:
-                last_emit = now
-                frame = PreviewFrame(
-                    step,
-                    to_screen(cache.preview.render(step.palette, step.labels)),
-                    mse_rgb(hist, step.palette, step.labels),
-                    hist.total_weight,
-                    opaque=hist.alpha is None,
-                )
-                self.step_ready.emit(gen, frame)
+
+        def render(step: KMeansStep) -> None:
+            if self._should_stop():
+                return
+            frame = PreviewFrame(
+                step,
+                to_screen(cache.preview.render(step.palette, step.labels)),
+                mse_rgb(hist, step.palette, step.labels),
+                hist.total_weight,
+                opaque=hist.alpha is None,
+            )
+            self.step_ready.emit(gen, frame)
+
+        frames = FrameRenderer(render, FRAME_INTERVAL)
+        try:
+            # previews=True: the start search is shown too, so that a frame comes at least
+            # every tenth of a second before the first exact step.
+            for step in self._steps(hist, self._should_stop, previews=True):
+                last = step
+                if step.final:
+                    break
+                frames.offer(step)
+        finally:
+            frames.close()
         if last is None or self._unwanted():
             return
         stopped = not last.final
         mark = time.perf_counter()
-        image = render_segmented(hist, last.palette, last.labels)
         result = _build_result(hist, last, opts, stopped)
+        # From the label map the result holds anyway: a lookup in k colours per pixel.
+        image = paint_label_map(result.labels, result.palette, hist.alpha)
         timings["render"] = time.perf_counter() - mark
         outcome = RunOutcome(
             result=result,

@@ -17,6 +17,8 @@ Strict sklearn is slow (hundreds of full passes over 15 MP), so by default it ru
 images up to --sklearn-strict-max-mp megapixels; --sklearn-max-iter caps its iterations.
 Peak memory: each image is segmented again at k = 16 in a fresh subprocess (decode included)
 and its peak RSS is compared with 2.5 x the decoded RGB + 200 MB.
+CQ100: then bench_cq100.py's table (quality and time on the CQ100 images, with scikit-learn
+on the same weighted distinct colours, pngquant where installed and Pillow; --no-cq100).
 Worst case: a 4000 x 3000 uniform-noise image at k = 16 through iter_segment (histogram
 included): total time, time to the first step and the largest gap between steps.
 """
@@ -176,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sklearn-strict-max-mp", type=float, default=5.0)
     parser.add_argument("--no-noise", action="store_true")
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-cq100", action="store_true", help="skip the CQ100 quality table")
+    parser.add_argument("--cq100-ks", default="16,64")
     args = parser.parse_args(argv)
 
     paths = args.images or sorted(p for p in PHOTOS.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -260,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
             f" between steps {noise['max_gap_after_first']:.2f} s",
             flush=True,
         )
+    if not args.no_cq100:
+        import bench_cq100
+
+        bench_cq100.run([int(v) for v in args.cq100_ks.split(",")])
     return 0
 
 

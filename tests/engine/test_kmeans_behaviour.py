@@ -112,11 +112,12 @@ def test_k_below_one_is_clamped_to_one() -> None:
 
 def test_tol_stops_on_the_relative_drop_of_j() -> None:
     hist = build_histogram(_photo_like(5))
-    strict = list(iter_kmeans(hist, 12, seed=1, tol=0, max_iter=500))
+    # Plain Lloyd (refine=False): the moves made after a stop would fork the trajectories.
+    strict = list(iter_kmeans(hist, 12, seed=1, tol=0, max_iter=500, refine=False))
     assert strict[-1].stop_reason == "converged" and strict[-1].changed == 0
     js = [s.inertia for s in strict]
     tol = 1e-3
-    loose = list(iter_kmeans(hist, 12, seed=1, tol=tol))
+    loose = list(iter_kmeans(hist, 12, seed=1, tol=tol, refine=False))
     stop = len(loose)
     assert loose[-1].stop_reason == "tol" and loose[-1].converged
     # Same trajectory, cut at the first step whose relative drop is <= tol.
@@ -247,3 +248,33 @@ def test_steps_split_across_the_shared_pool_give_the_same_bits(
         assert [s.labels.tobytes() for s in split] == [s.labels.tobytes() for s in whole]
         for a, b in zip(split, whole, strict=True):
             np.testing.assert_allclose(a.centroids, b.centroids, rtol=1e-12)
+
+
+def test_every_stop_reason_has_user_words() -> None:
+    from colorseg_gui.engine import STOP_REASONS, describe_stop
+
+    hist = build_histogram(_photo_like(8, 40))
+    final = list(iter_kmeans(hist, 5, tol=1e-3))[-1]
+    assert final.stop_reason in STOP_REASONS
+    assert describe_stop("tol", tol=1e-4) == (
+        "Converged: the error improved by less than 0.01 % in the last step"
+    )
+    assert describe_stop("max_iter", max_iter=30) == "Stopped at the iteration limit (30)"
+    assert describe_stop("") == ""
+    assert all("{" not in describe_stop(reason) for reason in STOP_REASONS)
+
+
+def test_previews_of_the_start_search_come_first_and_change_no_exact_step() -> None:
+    hist = build_histogram(_photo_like(9))
+    plain = list(iter_kmeans(hist, 8, seed=4))
+    shown = list(iter_kmeans(hist, 8, seed=4, previews=True))
+    previews = [s for s in shown if s.kind == "preview"]
+    assert previews and shown[: len(previews)] == previews
+    assert all(s.iteration == 0 and not s.final for s in previews)
+    assert all(s.labels.shape == (hist.n_colors,) for s in previews)
+    assert _bits(shown[len(previews) :]) == _bits(plain)
+    # The last preview shows the start the exact steps begin from.
+    x = hist.colors.astype(np.float64)
+    start = previews[-1].centroids
+    nearest = ((x[:, None, :] - start[None]) ** 2).sum(axis=2).argmin(axis=1)
+    np.testing.assert_array_equal(plain[0].labels, nearest)

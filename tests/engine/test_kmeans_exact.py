@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from kmeans_reference import RefStep, pixels_of, reference_lloyd
@@ -72,15 +74,35 @@ def test_tol_and_max_iter_stop_where_the_reference_stops(space: str) -> None:
 
 
 def test_kmeans_plusplus_start_then_exact_steps() -> None:
-    """The default init on a small image, checked from the centroids it picks."""
+    """Plain k-means++ (refine=False) on a small image, checked from the centroids it picks."""
     image = _image(3, (40, 40), n_colors=500)
     hist = build_histogram(image)
     x = to_space(hist.colors, "rgb")
     start = kmeans_plusplus(x, hist.weights, 8, np.random.default_rng(5))
     assert start is not None
-    steps = list(iter_kmeans(hist, 8, seed=5, tol=0.0))
+    steps = list(iter_kmeans(hist, 8, seed=5, tol=0.0, refine=False))
     ref = reference_lloyd(image, start, tol=0.0)
     _assert_same(steps, ref, hist, scale=1.0)
+
+
+@pytest.mark.parametrize("space", ["rgb", "lab"])
+@pytest.mark.parametrize("alpha", [False, True])
+def test_refined_default_run_is_exact_lloyd_between_its_moves(space: str, alpha: bool) -> None:
+    """With the default search and Hartigan moves, every Lloyd step is still one exact
+    per-pixel Lloyd step from the centroids the step before ended at (Hartigan's included)."""
+    image = _image(7, (30, 40), n_colors=120, alpha=alpha)
+    hist = build_histogram(image[..., :3], image[..., 3] if alpha else None)
+    steps = list(iter_kmeans(hist, 7, space=space, seed=2, tol=0.0))  # type: ignore[arg-type]
+    assert steps[-1].kind == "lloyd" and steps[-1].stop_reason == "converged"
+    _, x, w = pixels_of(image, space)
+    scale = float(w @ (x * x).sum(axis=1))
+    for before, step in itertools.pairwise(steps):
+        if step.kind != "lloyd":
+            continue
+        ref = reference_lloyd(image, before.centroids, space=space, max_iter=1)[0]
+        np.testing.assert_array_equal(step.labels[hist.index], ref.labels)
+        np.testing.assert_allclose(step.centroids, ref.centroids, rtol=1e-11, atol=1e-9)
+        assert step.inertia == pytest.approx(ref.inertia, rel=1e-9, abs=1e-9 * scale)
 
 
 def test_empty_cluster_is_reseeded_like_the_reference() -> None:

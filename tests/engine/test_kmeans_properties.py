@@ -61,16 +61,21 @@ def test_lloyd_invariants(
             np.testing.assert_allclose(step.centroids[j], mean, rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(step.weights.sum(), weights.sum(), rtol=1e-12)
         if previous is not None:
-            # J never increases, and J is the cost of the labels against the old centroids.
+            # J never increases.  A Lloyd step's J is the cost of its labels against the
+            # centroids it started from; a Hartigan step's against its own means.
             assert step.inertia <= previous.inertia + 1e-9 * scale
-            dist = ((x[:, None, :] - previous.centroids[None]) ** 2).sum(axis=2)
+            against = step.centroids if step.kind == "hartigan" else previous.centroids
+            dist = ((x[:, None, :] - against[None]) ** 2).sum(axis=2)
             own = dist[np.arange(hist.n_colors), step.labels]
             np.testing.assert_allclose(step.inertia, weights @ own, rtol=1e-9, atol=1e-9 * scale)
-            if step.timings["reseeded"] == 0:
+            if step.kind == "hartigan":
+                assert step.inertia < previous.inertia
+            elif step.timings["reseeded"] == 0:
                 # Labels are nearest-centroid (up to exact ties).
                 assert (own <= dist.min(axis=1) + 1e-9 * (1 + dist.min(axis=1))).all()
         previous = step
     last = steps[-1]
+    assert last.kind == "lloyd"
     n_positive = int((weights > 0).sum())
     if k >= n_positive:
         assert last.stop_reason == "exact" and last.inertia == 0 and last.k == n_positive

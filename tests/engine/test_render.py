@@ -8,6 +8,7 @@ from colorseg_gui.engine import (
     PreviewIndex,
     build_histogram,
     mse_rgb,
+    paint_label_map,
     render_label_map,
     render_masks,
     render_segmented,
@@ -98,3 +99,34 @@ def test_preview_keeps_alpha() -> None:
     )
     assert out.shape == (50, 50, 4)
     assert (out[:, :25, 3] == 0).all() and (out[:, 25:, 3] == 255).all()
+
+
+def test_full_size_render_split_in_ranges_equals_a_plain_lookup() -> None:
+    """Above a million pixels the lookup runs in ranges on the shared pool, alpha or not."""
+    rng = np.random.default_rng(5)
+    image = rng.integers(0, 64, size=(1100, 1000, 3), dtype=np.uint8) * 4
+    alpha = rng.integers(0, 256, size=(1100, 1000), dtype=np.uint8)
+    for a in (None, alpha):
+        hist = build_histogram(image, a)
+        labels = rng.integers(0, 7, size=hist.n_colors).astype(np.uint8)
+        palette = rng.integers(0, 256, size=(7, 3), dtype=np.uint8)
+        out = render_segmented(hist, palette, labels)
+        expected = palette[labels][hist.index].reshape(1100, 1000, 3)
+        np.testing.assert_array_equal(out[..., :3], expected)
+        if a is not None:
+            np.testing.assert_array_equal(out[..., 3], a)
+
+
+def test_painting_the_label_map_equals_rendering_the_histogram() -> None:
+    rng = np.random.default_rng(6)
+    image = rng.integers(0, 32, size=(1100, 1000, 3), dtype=np.uint8) * 8
+    alpha = rng.integers(0, 256, size=(1100, 1000), dtype=np.uint8)
+    for a in (None, alpha):
+        hist = build_histogram(image, a)
+        labels = rng.integers(0, 9, size=hist.n_colors).astype(np.uint8)
+        palette = rng.integers(0, 256, size=(9, 3), dtype=np.uint8)
+        label_map = render_label_map(hist, labels)
+        np.testing.assert_array_equal(label_map.reshape(-1), labels[hist.index])
+        np.testing.assert_array_equal(
+            paint_label_map(label_map, palette, hist.alpha), render_segmented(hist, palette, labels)
+        )
