@@ -78,9 +78,10 @@ def _components(label_map: npt.NDArray[np.integer], connectivity: Connectivity
                 ) -> tuple[npt.NDArray[np.unsignedinteger], int]:
     # cc3d treats 0 as background: cluster 0 is a colour like any other, so shift by one.
     shifted = label_map.astype(np.uint16) + 1
+    # 64-bit ids: numpy counts and indexes with them directly (32-bit ids are copied first).
     components, n = cc3d.connected_components(shifted, connectivity=connectivity,
-                                              return_N=True)
-    return components, int(n)
+                                              return_N=True, out_dtype=np.uint64)
+    return components.view(np.int64), int(n)
 
 
 def _pairs_from_small(components: npt.NDArray[np.unsignedinteger], small: npt.NDArray[np.bool_],
@@ -95,6 +96,11 @@ def _pairs_from_small(components: npt.NDArray[np.unsignedinteger], small: npt.ND
     for a, b in shifts:
         differ = a != b
         a, b = a[differ], b[differ]
+        # Along a border the same two regions touch pixel after pixel: keep the first of
+        # each run (an O(n) pass; the rest of the duplicates cost nothing but a little time).
+        new = np.ones(a.size, dtype=bool)
+        new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        a, b = a[new], b[new]
         for x, y in ((a, b), (b, a)):
             keep = small[x]
             firsts.append(x[keep])
@@ -140,7 +146,7 @@ def _merge_small(label_map: npt.NDArray[np.uint8], distances: npt.NDArray[np.flo
     small after a round touches only regions listed there), then one lookup paints the map.
     """
     components, n = _components(label_map, options.connectivity)
-    flat = components.reshape(-1).astype(np.intp)  # numpy counts uint32 ids 2.5x slower
+    flat = components.reshape(-1)
     sizes = np.bincount(flat, minlength=n + 1).astype(np.float64)
     colour = np.zeros(n + 1, dtype=np.intp)
     colour[flat] = label_map.reshape(-1)
@@ -150,9 +156,9 @@ def _merge_small(label_map: npt.NDArray[np.uint8], distances: npt.NDArray[np.flo
     if small_before == 0:
         return _Merged(label_map, n, n, 0, 0, 0)
     a, b = _pairs_from_small(components, sizes < options.min_area, options.connectivity)
-    # One entry per pair of regions, not per pair of pixels: the rounds work on the graph.
-    pairs = np.unique(a.astype(np.int64) * (n + 1) + b)
-    a, b = (pairs // (n + 1)).astype(np.intp), (pairs % (n + 1)).astype(np.intp)
+    # One entry per pair of regions, not per pair of pixels: the rounds work on that graph.
+    pairs = np.unique(a * (n + 1) + b)
+    a, b = pairs // (n + 1), pairs % (n + 1)
     group = np.arange(n + 1)
     protected = np.zeros(n + 1, dtype=bool)
     for _ in range(_MAX_ROUNDS):
