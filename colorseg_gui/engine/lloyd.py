@@ -254,6 +254,13 @@ class LloydState:
         reseeded = self._reseed_empty(centroids)
         if reseeded and self.previous is not None:
             changed = int(self.counts[self.labels != self.previous].sum())
+        return self._ended(centroids, inertia, changed, reseeded)
+
+    def _ended(self, centroids: F64, inertia: float | None, changed: int,
+               reseeded: int) -> Iteration:
+        """The state after labels moved from `centroids`: their means, bounds shifted, the
+        labels kept for the next change count (inertia None: J at the new means)."""
+        assert self.labels is not None
         new_centroids = self.sums / self.wsum[:, None]
         self._shift_bounds(centroids, new_centroids)
         weights = self.wsum / self.scale if self.scale is not None else self.wsum.copy()
@@ -262,7 +269,7 @@ class LloydState:
             labels=self.previous,
             centroids=new_centroids,
             weights=weights,
-            inertia=inertia,
+            inertia=self._inertia(new_centroids) if inertia is None else inertia,
             changed=changed,
             reseeded=reseeded,
         )
@@ -358,18 +365,7 @@ class LloydState:
         else:
             self._move(moved, old, new, k)
         self.lower[:, moved] = -np.inf
-        new_centroids = self.sums / self.wsum[:, None]
-        self._shift_bounds(centroids, new_centroids)
-        weights = self.wsum / self.scale if self.scale is not None else self.wsum.copy()
-        self.previous = self.labels.copy()
-        return Iteration(
-            labels=self.previous,
-            centroids=new_centroids,
-            weights=weights,
-            inertia=self._inertia(new_centroids),
-            changed=int(self.counts[moved[old != new]].sum()),
-            reseeded=0,
-        )
+        return self._ended(centroids, None, int(self.counts[moved[old != new]].sum()), 0)
 
     def inertia_at(self, centroids: F64) -> float:
         """J of the current assignment against `centroids`."""

@@ -8,27 +8,14 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from speckled import speckled
 
 from colorseg_gui.cli import main
 from colorseg_gui.engine.regions import CleanupOptions, clean_regions, count_regions
 
 
 def _speckled(path: Path, alpha: bool = False) -> Path:
-    """Two flat halves (red, blue) with 40 single-pixel white specks and one 4 x 4 white block."""
-    rgb = np.zeros((60, 80, 3), np.uint8)
-    rgb[:, :40] = (200, 30, 30)
-    rgb[:, 40:] = (30, 30, 200)
-    for y in (5, 15, 25, 35, 45):
-        for x in range(3, 75, 9):
-            rgb[y, x] = (250, 250, 250)
-    rgb[10:14, 10:14] = (250, 250, 250)
-    if alpha:
-        a = np.full((60, 80), 255, np.uint8)
-        a[:, :5] = 0
-        Image.fromarray(np.dstack([rgb, a])).save(path)
-    else:
-        Image.fromarray(rgb).save(path)
-    return path
+    return speckled(path, (200, 30, 30), (30, 30, 200), alpha)  # red and blue halves
 
 
 def _run(*argv: str | Path) -> tuple[int, list[dict], str]:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog, QLabel
+from speckled import speckled
 
 from colorseg_gui.engine.error_map import LUT
 from colorseg_gui.engine.regions import count_regions
@@ -15,16 +16,7 @@ from colorseg_gui.gui import export
 
 
 def _speckled(path: Path) -> Path:
-    """Red left, green right (a pair dichromats confuse), 40 white specks, a 4 x 4 block."""
-    rgb = np.zeros((60, 80, 3), np.uint8)
-    rgb[:, :40] = (200, 60, 40)
-    rgb[:, 40:] = (90, 140, 40)
-    for y in (5, 15, 25, 35, 45):
-        for x in range(3, 75, 9):
-            rgb[y, x] = (250, 250, 250)
-    rgb[10:14, 10:14] = (250, 250, 250)
-    Image.fromarray(rgb).save(path)
-    return path
+    return speckled(path, (200, 60, 40), (90, 140, 40))  # red and green: dichromats confuse
 
 
 def _open_speckled(window, open_and_wait, tmp_path, k: int):
