@@ -22,7 +22,13 @@ from colorseg_gui.engine.kmeans import iter_kmeans
 from colorseg_gui.engine.load_errors import ImageLoadError
 from colorseg_gui.engine.loading import load_image
 from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, make_ready, paint
-from colorseg_gui.engine.palette_files import palette_entries, reorder_clusters, write_palette
+from colorseg_gui.engine.palette_files import (
+    palette_entries,
+    palette_title,
+    reorder_clusters,
+    run_meta,
+    write_palette,
+)
 from colorseg_gui.engine.render import mse_rgb, render_label_map, render_segmented
 from colorseg_gui.engine.types import KMeansStep, Space
 from colorseg_gui.engine.writers import (
@@ -207,13 +213,13 @@ def process(
     else:
         save_image(segmented, out, quality=options.quality, source=source)
     record: dict[str, Any] = {"input": str(source), "output": str(out)}
-    meta = {"source": source.name, "space": options.space, "seed": options.seed,
-            "iterations": last.iteration, "converged": bool(last.converged),
-            "inertia": float(last.inertia)}
+    meta = run_meta(source.name, k=len(palette), space=options.space, seed=options.seed,
+                    init=options.init, iterations=last.iteration, converged=last.converged,
+                    stop_reason=last.stop_reason, inertia=last.inertia)
     if targets.palette is not None:
         write_palette(_guard(targets.palette, targets.protected, options.force), palette, weights,
-                      order=options.order,
-                      meta=meta, counts=counts, name=f"{source.stem} k={len(palette)}")
+                      order=options.order, meta=meta, counts=counts,
+                      name=palette_title(source.stem, len(palette)))
         record["palette_file"] = str(targets.palette)
     if targets.labels is not None and label_map is not None:
         save_label_map(label_map, _guard(targets.labels, targets.protected, options.force))

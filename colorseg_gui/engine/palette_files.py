@@ -19,7 +19,9 @@ __all__ = [
     "PALETTE_ORDERS",
     "palette_entries",
     "palette_order",
+    "palette_title",
     "reorder_clusters",
+    "run_meta",
     "write_palette",
 ]
 
@@ -69,6 +71,21 @@ def reorder_clusters(
     rank[perm] = np.arange(len(perm))
     new_labels = rank[np.asarray(labels, dtype=np.intp)].astype(np.uint8)
     return pal[perm], w[perm], new_labels
+
+
+def run_meta(source: str, *, k: int, space: str, seed: int | None, init: str,
+             iterations: int, converged: bool, stop_reason: str, inertia: float
+             ) -> dict[str, Any]:
+    """What a palette file says about the run that made it: the same keys from the window
+    and the command (`source` is the image's file name)."""
+    return {"source": source, "k": int(k), "space": space, "seed": seed, "init": init,
+            "iterations": int(iterations), "converged": bool(converged),
+            "stop_reason": str(stop_reason), "inertia": float(inertia)}
+
+
+def palette_title(stem: str, k: int) -> str:
+    """The palette's name inside the file: ``<image stem> k=<k>``."""
+    return f"{stem} k={k}"
 
 
 def _hex(rgb: npt.NDArray[np.uint8]) -> str:

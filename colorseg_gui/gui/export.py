@@ -20,7 +20,7 @@ from colorseg_gui.engine import (
     write_palette,
 )
 from colorseg_gui.engine.make_ready import MadeReady, paint
-from colorseg_gui.engine.palette_files import palette_order
+from colorseg_gui.engine.palette_files import palette_order, palette_title, run_meta
 from colorseg_gui.gui.worker import RunOutcome
 
 PALETTE_ORDER = "share"  # the palette panel's order too: largest first
@@ -119,20 +119,16 @@ def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path 
 
 def export_palette(outcome: RunOutcome, path: Path, image_name: str,
                    made: MadeReady | None = None) -> Path:
+    """The same file `colorseg --palette` writes: same order, keys and title."""
     result = outcome.result
-    meta = {
-        "image": image_name,
-        "k": result.k,
-        "space": result.space,
-        "seed": result.seed,
-        "iterations": result.iterations,
-        "inertia": result.inertia,
-        "stop_reason": result.stop_reason,
-    }
     ordered = numbered(outcome, made)
+    meta = run_meta(image_name, k=len(ordered.palette), space=result.space, seed=result.seed,
+                    init=outcome.options.init, iterations=result.iterations,
+                    converged=result.converged, stop_reason=result.stop_reason,
+                    inertia=result.inertia)
     return write_palette(
         path, ordered.palette, ordered.weights, order=PALETTE_ORDER, meta=meta,
-        counts=ordered.counts,
+        counts=ordered.counts, name=palette_title(Path(image_name).stem, len(ordered.palette)),
     )
 
 

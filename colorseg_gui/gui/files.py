@@ -179,7 +179,7 @@ def export_masks_dialog(window: MainWindow) -> Path | None:
         return None
     from colorseg_gui.engine.writers import mask_names
 
-    stem = f"{_stem(window)}_cluster{outcome.k}"
+    stem = _stem(window)  # <stem>_mask<N>.png, as `colorseg --masks` names them
     if not _may_write(window, [folder / name for name in mask_names(stem, outcome.k)]):
         return None
     window.tasks.run(MASKS, export.export_masks, outcome, folder, stem,

@@ -161,3 +161,30 @@ def test_mask_n_index_n_and_palette_colour_n_are_one_cluster(qtbot, window, phot
         with Image.open(mask_file) as mask:
             assert np.array_equal(np.asarray(mask.convert("L")) > 0, wanted), mask_file.name
         assert np.array_equal(index == n, wanted)
+
+
+def test_window_and_command_write_the_same_palette_schema_and_mask_names(
+    qtbot, window, photo, open_and_wait, monkeypatch, tmp_path
+):
+    from colorseg_gui.cli import main as colorseg
+
+    outcome = open_and_wait(photo)
+    monkeypatch.setattr(files, "ask_save_path",
+                        lambda *args: (tmp_path / "window.json", "JSON"))
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.export_palette.trigger()
+    monkeypatch.setattr(files, "ask_folder", lambda *args: tmp_path / "window_masks")
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.export_masks.trigger()
+    assert colorseg([str(photo), "-k", str(outcome.k), "-d", str(tmp_path / "cli"), "-q",
+                     "--palette", str(tmp_path / "cli.json"),
+                     "--masks", str(tmp_path / "cli_masks")]) == 0
+    from_window = json.loads((tmp_path / "window.json").read_text())
+    from_cli = json.loads((tmp_path / "cli.json").read_text())
+    assert set(from_window) == set(from_cli)
+    assert set(from_window["colors"][0]) == set(from_cli["colors"][0])
+    assert from_window["name"] == from_cli["name"] == f"kodim23 k={outcome.k}"
+    assert from_window["source"] == from_cli["source"] == "kodim23.png"
+    window_masks = sorted(p.name for p in (tmp_path / "window_masks").glob("*.png"))
+    cli_masks = sorted(p.name for p in (tmp_path / "cli_masks").glob("*.png"))
+    assert window_masks == cli_masks and window_masks[0] == "kodim23_mask0.png"
