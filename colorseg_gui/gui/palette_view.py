@@ -70,15 +70,24 @@ class PaletteView(QListWidget):
         self.itemSelectionChanged.connect(self._on_selection_changed)
         self.itemClicked.connect(self._on_item_clicked)
 
-    def set_palette(self, palette: npt.NDArray[np.uint8], weights: npt.NDArray[np.float64]) -> None:
-        """Show ``palette`` (k x 3) sorted by ``weights`` (k), keeping the selected cluster."""
+    def set_palette(self, palette: npt.NDArray[np.uint8], weights: npt.NDArray[np.float64],
+                    *, keep_rows: bool = False) -> None:
+        """Show ``palette`` (k x 3) sorted by ``weights`` (k), keeping the selected cluster.
+
+        ``keep_rows`` (the steps of a running clustering): every cluster stays in the row it
+        has, so that swatches do not jump under the cursor; the final result sorts them.
+        """
         import numpy as np  # with the first palette, not with the window (start-up time)
 
         selected = self.selected_cluster()
         palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
         weights = np.asarray(weights, dtype=np.float64).reshape(-1)
         total = float(weights.sum())
-        order = np.argsort(-weights, kind="stable")
+        rows = [self.item(row).data(CLUSTER_ROLE) for row in range(self.count())]
+        if keep_rows and sorted(r for r in rows if isinstance(r, int)) == list(range(len(weights))):
+            order = np.array(rows, dtype=np.intp)
+        else:
+            order = np.argsort(-weights, kind="stable")
         self.blockSignals(True)
         try:
             if self.count() != len(order):

@@ -45,6 +45,7 @@ class RunDisplay(QObject):
         self.outcome: RunOutcome | None = None  # None again once options change
         self._labels: np.ndarray | None = None  # per-colour labels of what the view shows
         self._painted_generation = 0
+        self._rows_kept = False  # the palette shows exact steps of the painted run
         controller.image_loaded.connect(self._on_image_loaded)
         controller.preview_ready.connect(self._on_preview_ready)
         controller.result_ready.connect(self._on_result_ready)
@@ -73,10 +74,16 @@ class RunDisplay(QObject):
             return  # never paint an older request over a newer one
         if gen > self._painted_generation:
             self._palette_view.clear_highlight()  # cluster numbers mean nothing across runs
+            self._rows_kept = False
+        same_generation = gen == self._painted_generation
         self._painted_generation = gen
         self._view.set_result(ArrayImage(frame.image, screen=frame.opaque), None)
         self._labels = None if frame.sampled else frame.step.labels
-        self._palette_view.set_palette(frame.step.palette, frame.step.weights)
+        # Rows stay put while steps arrive (the same run's clusters keep their numbers).
+        same_run = same_generation and not frame.sampled
+        self._palette_view.set_palette(frame.step.palette, frame.step.weights,
+                                       keep_rows=same_run and self._rows_kept)
+        self._rows_kept = not frame.sampled
         self.refresh_highlight()
         cache = self._controller.cache
         if cache is not None and self.loaded is not None:

@@ -163,3 +163,23 @@ def test_new_k_while_colours_are_counted_counts_them_once(qtbot, window, photo, 
         changed.set()
     assert blocker.args[0].k == 3
     assert counted == [(512, 768)]  # the count under way was reused, not repeated
+
+
+def test_palette_rows_keep_their_places_while_steps_arrive(qtbot, window, tmp_path):
+    path = make_gradient(tmp_path / "gradient.png", 480, 320)
+    _strict(window, 12)
+    orders: list[tuple[int, list[int]]] = []
+
+    def record(iteration: int) -> None:
+        if iteration > 0:  # exact steps of the run
+            orders.append((iteration, [c for c, _ in window.palette_view.entries()]))
+
+    window.preview_shown.connect(record)
+    with qtbot.waitSignal(window.result_ready, timeout=120_000) as blocker:
+        window.open_path(path)
+    assert len(orders) >= 3, orders
+    first = orders[0][1]
+    assert all(rows == first for _, rows in orders[1:])  # no swatch moved during the run
+    result = blocker.args[0].result
+    final = [c for c, _ in window.palette_view.entries()]
+    assert final == [int(c) for c in np.argsort(-result.weights, kind="stable")]
