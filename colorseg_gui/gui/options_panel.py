@@ -111,7 +111,8 @@ class OptionsPanel(QWidget):
             self.init_combo.addItem(label, value)
         self.init_combo.setToolTip(
             "How the first centres are chosen: k-means++ spreads them over the colours "
-            "(weighted by pixel count); random picks k colours of the image"
+            "(weighted by pixel count), random picks k colours of the image; up to k = 64 a "
+            "quick search on a sample of the colours then improves them"
         )
         self.init_combo.setAccessibleName("Initialisation")
 
