@@ -110,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "areas are composited on white")
     p.add_argument("--space", choices=SPACES, default="rgb",
                    help="colour space of the clustering: rgb (sRGB values, the classic "
-                        "objective) or lab (CIELAB, perceptual) (default: rgb)")
+                        "objective), lab (CIELAB, perceptual) or oklab (OKLab x 100, "
+                        "perceptual with even hues) (default: rgb)")
     p.add_argument("--seed", type=_int_in(0, None, "seed"), default=0, metavar="N",
                    help="random seed of the initialisation; same seed, same result (default: 0)")
     p.add_argument("--max-iter", type=_int_in(1, None, "max-iter"), default=300, metavar="N",

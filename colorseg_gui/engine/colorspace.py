@@ -1,4 +1,8 @@
-"""sRGB <-> CIELAB (D65) conversions for clustering in a perceptual space."""
+"""sRGB <-> CIELAB (D65) and OKLab conversions for clustering in a perceptual space.
+
+OKLab coordinates are used x 100 (L 0..100, a and b within about +-40), the scale of CIELAB:
+the same float32 error bounds then hold, and J reads in comparable units.
+"""
 
 from __future__ import annotations
 
@@ -58,13 +62,20 @@ def lab_to_srgb(lab: npt.ArrayLike) -> npt.NDArray[np.uint8]:
     return np.clip(np.rint(lab_to_srgb_float(lab)), 0, 255).astype(np.uint8)
 
 
+OKLAB_SCALE = 100.0
+
+
 def to_space(colors: npt.ArrayLike, space: Space) -> npt.NDArray[np.float64]:
     """Coordinates of sRGB colours (0..255) in the clustering space, as float64."""
     if space == "rgb":
         return np.asarray(colors, dtype=np.float64).copy()
     if space == "lab":
         return srgb_to_lab(colors)
-    raise ValueError(f"unknown colour space {space!r} (expected 'rgb' or 'lab')")
+    if space == "oklab":
+        from colorseg_gui.engine.oklab import srgb_to_oklab
+
+        return srgb_to_oklab(colors) * OKLAB_SCALE
+    raise ValueError(f"unknown colour space {space!r} (expected 'rgb', 'lab' or 'oklab')")
 
 
 def palette_from_centroids(centroids: npt.ArrayLike, space: Space) -> npt.NDArray[np.uint8]:
@@ -73,4 +84,8 @@ def palette_from_centroids(centroids: npt.ArrayLike, space: Space) -> npt.NDArra
         return np.clip(np.rint(np.asarray(centroids, dtype=np.float64)), 0, 255).astype(np.uint8)
     if space == "lab":
         return lab_to_srgb(centroids)
-    raise ValueError(f"unknown colour space {space!r} (expected 'rgb' or 'lab')")
+    if space == "oklab":
+        from colorseg_gui.engine.oklab import oklab_to_srgb
+
+        return oklab_to_srgb(np.asarray(centroids, dtype=np.float64) / OKLAB_SCALE)
+    raise ValueError(f"unknown colour space {space!r} (expected 'rgb', 'lab' or 'oklab')")

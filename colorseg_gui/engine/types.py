@@ -8,8 +8,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-Space = Literal["rgb", "lab"]
-SPACES: tuple[Space, ...] = ("rgb", "lab")
+Space = Literal["rgb", "lab", "oklab"]
+SPACES: tuple[Space, ...] = ("rgb", "lab", "oklab")
 INIT_METHODS = ("k-means++", "random")
 MIN_K = 1
 MAX_K = 256

@@ -48,7 +48,7 @@ FORMATS = (
 )
 PALETTE_CHOICES = ((".gpl", "GIMP"), (".ase", "Adobe ASE"), (".json", "JSON"), (".css", "CSS"),
                    (".hex", "hex list"))
-SPACE_NAMES = {"rgb": "sRGB", "lab": "CIELAB"}
+SPACE_NAMES = {"rgb": "sRGB", "lab": "CIELAB", "oklab": "OKLab"}
 REFRESH_MS = 500  # elapsed time and ETA while a long file runs
 
 

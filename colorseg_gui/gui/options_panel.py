@@ -26,7 +26,8 @@ SPIN_MIN, SPIN_MAX = 1, 256
 DEBOUNCE_MS = 120
 MAX_SEED = 2**31 - 1
 MAX_ITER = 10_000
-SPACE_CHOICES = (("rgb", "RGB (sRGB values)"), ("lab", "CIELAB (perceptual)"))
+SPACE_CHOICES = (("rgb", "RGB (sRGB values)"), ("lab", "CIELAB (perceptual)"),
+                 ("oklab", "OKLab (perceptual, even hues)"))
 STOP_CHOICES = (
     (1e-4, "J improves < 0.01 %"),
     (0.0, "No pixel changes cluster"),
@@ -44,6 +45,10 @@ class RunOptions:
     max_iter: int = 300
     init: str = "k-means++"
     tol: float = 1e-4  # relative J improvement below which the run ends; 0 = strict
+
+
+def _space(value: object) -> Space:
+    return "lab" if value == "lab" else "oklab" if value == "oklab" else "rgb"
 
 
 class OptionsPanel(QWidget):
@@ -161,7 +166,7 @@ class OptionsPanel(QWidget):
     def options(self) -> RunOptions:
         return RunOptions(
             k=self.k_spin.value(),
-            space="lab" if self.space_combo.currentData() == "lab" else "rgb",
+            space=_space(self.space_combo.currentData()),
             seed=self.seed_spin.value(),
             max_iter=self.iter_spin.value(),
             init=str(self.init_combo.currentData()),

@@ -52,7 +52,8 @@ class Settings:
 
     @property
     def space(self) -> Space:
-        return "lab" if self._str("run/space", "rgb") == "lab" else "rgb"
+        value = self._str("run/space", "rgb")
+        return "lab" if value == "lab" else "oklab" if value == "oklab" else "rgb"
 
     @space.setter
     def space(self, value: str) -> None:

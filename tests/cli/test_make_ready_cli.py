@@ -100,3 +100,13 @@ def test_error_map_is_written_and_measured(tmp_path: Path):
     assert errors[speck].sum() > errors[0, 0].sum()
     code, _, err = _run(source, "-k", "2", "-d", tmp_path, "--error-map", tmp_path / "e.jpg")
     assert code == 2 and "name it .png" in err
+
+
+def test_oklab_is_a_clustering_space(tmp_path: Path):
+    source = _speckled(tmp_path / "speckled.png")
+    code, records, err = _run(source, "-k", "3", "-o", tmp_path / "ok.png", "--json",
+                              "--space", "oklab")
+    assert code == 0, err
+    assert records[0]["space"] == "oklab" and records[0]["k"] == 3
+    colours = {tuple(e["rgb"]) for e in records[0]["palette"]}
+    assert (250, 250, 250) in colours  # flat colours come back exactly through OKLab

@@ -225,7 +225,7 @@ def test_the_last_preview_shows_where_the_exact_steps_start(
     np.testing.assert_array_equal(shown[2].labels, nearest)
 
 
-@pytest.mark.parametrize("space", ["rgb", "lab"])
+@pytest.mark.parametrize("space", ["rgb", "lab", "oklab"])
 def test_steps_split_across_the_shared_pool_give_the_same_bits(
     monkeypatch: pytest.MonkeyPatch, space: Space
 ) -> None:

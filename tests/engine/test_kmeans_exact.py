@@ -48,7 +48,7 @@ def _random_centroids(seed: int, k: int, space: str) -> np.ndarray:
     return rgb if space == "rgb" else to_space(rgb, "lab")
 
 
-@pytest.mark.parametrize("space", ["rgb", "lab"])
+@pytest.mark.parametrize("space", ["rgb", "lab", "oklab"])
 @pytest.mark.parametrize("alpha", [False, True])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_every_step_equals_per_pixel_lloyd(space: str, alpha: bool, seed: int) -> None:
@@ -61,7 +61,7 @@ def test_every_step_equals_per_pixel_lloyd(space: str, alpha: bool, seed: int) -
     assert steps[-1].stop_reason == "converged"
 
 
-@pytest.mark.parametrize("space", ["rgb", "lab"])
+@pytest.mark.parametrize("space", ["rgb", "lab", "oklab"])
 def test_tol_and_max_iter_stop_where_the_reference_stops(space: str) -> None:
     image = _image(7, (30, 30), n_colors=300)
     init = _random_centroids(8, 9, space)
@@ -85,7 +85,7 @@ def test_kmeans_plusplus_start_then_exact_steps() -> None:
     _assert_same(steps, ref, hist, scale=1.0)
 
 
-@pytest.mark.parametrize("space", ["rgb", "lab"])
+@pytest.mark.parametrize("space", ["rgb", "lab", "oklab"])
 @pytest.mark.parametrize("alpha", [False, True])
 def test_refined_default_run_is_exact_lloyd_between_its_moves(space: str, alpha: bool) -> None:
     """With the default search and Hartigan moves, every Lloyd step is still one exact

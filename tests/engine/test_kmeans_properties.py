@@ -29,7 +29,7 @@ def images(draw: st.DrawFn) -> np.ndarray:
 @given(
     image=images(),
     k=st.integers(1, 10),
-    space=st.sampled_from(["rgb", "lab"]),
+    space=st.sampled_from(["rgb", "lab", "oklab"]),
     init=st.sampled_from(["k-means++", "random"]),
     seed=st.integers(0, 2**32 - 1),
     tol=st.sampled_from([0.0, 1e-4, 0.05]),

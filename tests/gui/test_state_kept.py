@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from colorseg_gui.gui import MainWindow
 
 
-def test_every_run_option_is_remembered(qtbot, window):
+@pytest.mark.parametrize("space", ["lab", "oklab"])
+def test_every_run_option_is_remembered(qtbot, window, space):
     panel = window.options_panel
     panel.k_spin.setValue(13)
-    panel.space_combo.setCurrentIndex(panel.space_combo.findData("lab"))
+    panel.space_combo.setCurrentIndex(panel.space_combo.findData(space))
     panel.seed_spin.setValue(4242)
     panel.iter_spin.setValue(77)
     panel.init_combo.setCurrentIndex(panel.init_combo.findData("random"))
