@@ -17,18 +17,20 @@ import numpy as np
 import numpy.typing as npt
 
 from colorseg_gui.engine.error_map import error_picture, pixel_errors
-from colorseg_gui.engine.histogram import build_histogram
+from colorseg_gui.engine.histogram import ColorHistogram, build_histogram
 from colorseg_gui.engine.kmeans import iter_kmeans
 from colorseg_gui.engine.load_errors import ImageLoadError
 from colorseg_gui.engine.loading import load_image
 from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, make_ready, paint
 from colorseg_gui.engine.palette_files import (
     palette_entries,
+    palette_order,
     palette_title,
     reorder_clusters,
     run_meta,
     write_palette,
 )
+from colorseg_gui.engine.palette_fit import Metric, folded, in_owned_colours
 from colorseg_gui.engine.render import mse_rgb, render_label_map, render_segmented
 from colorseg_gui.engine.types import KMeansStep, Space
 from colorseg_gui.engine.writers import (
@@ -67,6 +69,12 @@ class Options:
     max_pixels: int | None = 200_000_000
     force: bool = False  # replace existing outputs (inputs are never written, whatever this is)
     make: MakeOptions = field(default_factory=MakeOptions)  # cleanup and dithering
+    owned: tuple[Any, tuple[str, ...]] | None = None  # colours and names the user owns
+    owned_mode: str = "map"  # map each cluster to an owned colour, or pick the best k
+    metric: str = "de2000"
+    owned_file: str = ""
+    merge_delta_e: float = 0.0  # fold clusters closer than this CIEDE2000
+    merge_share: float = 0.0  # fold clusters under this share of the pixels
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,37 @@ def warnings_to_log() -> Iterator[None]:
         warnings.simplefilter("always")
         warnings.showwarning = show
         yield
+
+
+@dataclass(frozen=True, eq=False)
+class _Found:
+    palette: npt.NDArray[np.uint8]
+    weights: npt.NDArray[np.float64]
+    labels: npt.NDArray[np.uint8]  # per histogram entry
+
+
+def _recolour(hist: ColorHistogram, last: KMeansStep, options: Options
+              ) -> tuple[_Found, list[str] | None, dict[str, Any]]:
+    """The clusters after folding near-duplicates and moving to owned colours (if asked)."""
+    palette, labels, names = last.palette, last.labels, None
+    record: dict[str, Any] = {}
+    if options.merge_delta_e > 0 or options.merge_share > 0:
+        fold = folded(hist, palette, labels, last.weights, options.merge_delta_e,
+                      options.merge_share)
+        palette, labels = fold.palette, fold.entry_labels
+        record["merged"] = {"clusters_before": len(last.palette), "clusters_after": len(palette)}
+    if options.owned is not None:
+        colours, owned_names = options.owned
+        metric: Metric = "oklab" if options.metric == "oklab" else "de2000"
+        recoloured, fit = in_owned_colours(hist, palette, colours, list(owned_names),
+                                           options.owned_mode, metric)
+        palette, labels, names = recoloured.palette, recoloured.entry_labels, recoloured.names
+        record["owned"] = {"file": options.owned_file, "mode": options.owned_mode,
+                           "metric": metric, "colours_owned": len(owned_names),
+                           "chosen": names, "mean_error": round(fit.error, 4)}
+    weights = np.bincount(labels, weights=hist.weights, minlength=len(palette)).astype(
+        np.float64)
+    return _Found(palette, weights, labels), names, record
 
 
 def _make_record(make: MakeOptions, made: MadeReady | None) -> dict[str, Any]:
@@ -185,9 +224,12 @@ def process(
     if last is None:  # cannot happen without should_stop; keeps the type checker honest
         raise RuntimeError("clustering produced no result")
     lap("kmeans")
+    found, names, owned_record = _recolour(hist, last, options)
     # Every output then numbers clusters alike: 0 is the first colour of the palette file.
-    palette, weights, labels = reorder_clusters(last.palette, last.weights, last.labels,
-                                                options.order)
+    palette, weights, labels = reorder_clusters(found.palette, found.weights,
+                                                found.labels, options.order)
+    if names is not None:
+        names = [names[i] for i in palette_order(found.palette, found.weights, options.order)]
     counts = np.bincount(labels, weights=hist.counts, minlength=len(palette)).astype(np.int64)
     made = None
     if options.make.active:
@@ -204,7 +246,7 @@ def process(
     lap("render")
 
     if targets.masks is not None:
-        for name in mask_names(source.stem, len(palette)):
+        for name in mask_names(source.stem, len(palette), names):
             _guard(targets.masks / name, targets.protected, options.force)
     out = _guard(targets.image, targets.protected, options.force)
     if options.indexed:
@@ -219,13 +261,13 @@ def process(
     if targets.palette is not None:
         write_palette(_guard(targets.palette, targets.protected, options.force), palette, weights,
                       order=options.order, meta=meta, counts=counts,
-                      name=palette_title(source.stem, len(palette)))
+                      name=palette_title(source.stem, len(palette)), names=names)
         record["palette_file"] = str(targets.palette)
     if targets.labels is not None and label_map is not None:
         save_label_map(label_map, _guard(targets.labels, targets.protected, options.force))
         record["labels"] = str(targets.labels)
     if targets.masks is not None and label_map is not None:
-        masks = save_masks(label_map, len(palette), targets.masks, source.stem)
+        masks = save_masks(label_map, len(palette), targets.masks, source.stem, names)
         record["masks"] = [str(p) for p in masks]
     if targets.error_map is not None:
         errors = pixel_errors(hist, palette, labels, label_map if made is not None else None)
@@ -236,7 +278,7 @@ def process(
     lap("write")
     seconds["total"] = round(time.perf_counter() - start, 4)
 
-    entries = palette_entries(palette, weights, counts, order=options.order)
+    entries = palette_entries(palette, weights, counts, order=options.order, names=names)
     record.update({
         "width": width, "height": height, "k": len(palette),
         "k_requested": options.k, "space": options.space, "seed": options.seed,
@@ -244,7 +286,8 @@ def process(
         "stop_reason": last.stop_reason, "inertia": float(last.inertia),
         "mse_rgb": round(error, 6), "distinct_colors": hist.n_colors,
         "seconds": seconds, "notes": notes, **_make_record(options.make, made),
-        "palette": [{key: e[key] for key in ("hex", "rgb", "fraction", "pixels")}
-                    for e in entries],
+        "palette": [{key: e[key] for key in ("name", "hex", "rgb", "fraction", "pixels")
+                     if key in e} for e in entries],
+        **owned_record,
     })
     return record

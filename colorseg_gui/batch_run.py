@@ -104,7 +104,15 @@ def _options(args: argparse.Namespace) -> Options:
                    max_iter=args.max_iter, tol=args.tol, indexed=args.indexed,
                    quality=args.quality, order=args.order,
                    max_pixels=args.max_pixels or None, force=args.force,
-                   make=make_options(args))
+                   make=make_options(args), **_owned_options(args))
+
+
+def _owned_options(args: argparse.Namespace) -> dict[str, Any]:
+    owned = getattr(args, "owned_palette", None)
+    return {"owned": (owned[0], tuple(owned[1])) if owned is not None else None,
+            "owned_mode": args.mode, "metric": args.metric,
+            "owned_file": str(args.palette_in) if args.palette_in else "",
+            "merge_delta_e": args.merge_delta_e, "merge_share": args.merge_share}
 
 
 def _plan(args: argparse.Namespace, ext: str, inputs: list[Input]

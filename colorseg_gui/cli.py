@@ -17,7 +17,12 @@ from colorseg_gui import __version__
 from colorseg_gui.batch_jobs import default_jobs
 from colorseg_gui.batch_run import run
 from colorseg_gui.cli_make import EPILOG as MAKE_EPILOG
-from colorseg_gui.cli_make import add_make_arguments, check_make_arguments
+from colorseg_gui.cli_make import (
+    add_make_arguments,
+    add_owned_arguments,
+    check_make_arguments,
+    owned_colours,
+)
 from colorseg_gui.engine.loading import DEFAULT_MAX_PIXELS
 from colorseg_gui.engine.palette_files import PALETTE_FORMATS, PALETTE_ORDERS
 from colorseg_gui.engine.types import INIT_METHODS, MAX_K, MIN_K, SPACES
@@ -157,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "bar on stderr when it is a terminal)")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     add_make_arguments(p)
+    add_owned_arguments(p)
     return p
 
 
@@ -178,6 +184,10 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
     problem = check_make_arguments(args)
     if problem:
         parser.error(problem)
+    try:
+        args.owned_palette = owned_colours(args)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.error_map is not None and Path(args.error_map).suffix.lower() != ".png":
         parser.error(f"--error-map {args.error_map}: the error map is a PNG; name it .png")
     return OUTPUT_FORMATS[args.format]

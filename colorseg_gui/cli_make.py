@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from colorseg_gui.engine.dither import DITHERS
@@ -84,3 +85,58 @@ def make_options(args: argparse.Namespace) -> MakeOptions:
                              protect_delta_e=args.protect_contrast)
     return MakeOptions(cleanup=cleanup, dither=args.dither,
                        dither_strength=args.dither_strength)
+
+
+def add_owned_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("your own colours (off by default)")
+    group.add_argument("--palette-in", type=Path, default=None, metavar="FILE",
+                       help="colours you own: .gpl, .ase, .json, .hex/.txt or CSV with name "
+                            "and hex columns (default: none)")
+    group.add_argument("--mode", choices=("map", "pick"), default="map",
+                       help="map: each of the K colours to its nearest owned colour; pick: "
+                            "the best K owned colours for the image (default: map)")
+    owned = group.add_mutually_exclusive_group()
+    owned.add_argument("--owned", type=str, default=None, metavar="NAMES",
+                       help="comma-separated names of the palette's colours you have "
+                            "(default: all of them)")
+    owned.add_argument("--owned-file", type=Path, default=None, metavar="FILE",
+                       help="a text file with one owned colour name per line (default: all)")
+    group.add_argument("--metric", choices=("de2000", "oklab"), default="de2000",
+                       help="colour distance for --palette-in: CIEDE2000 or OKLab "
+                            "(default: de2000)")
+    group.add_argument("--merge-delta-e", type=_positive(float, "merge-delta-e"), default=0.0,
+                       metavar="DE", help="fold clusters closer than this CIEDE2000 into "
+                                          "each other (default: 0, off)")
+    group.add_argument("--merge-share", type=_positive(float, "merge-share", 1.0),
+                       default=0.0, metavar="F",
+                       help="fold clusters under this share of the pixels (0..1) into their "
+                            "nearest colour (default: 0, off)")
+
+
+def owned_colours(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
+    """(colours, names) the user owns, or None; a bad file or name is a usage error."""
+    if args.palette_in is None:
+        if args.owned or args.owned_file:
+            raise ValueError("--owned and --owned-file go with --palette-in")
+        return None
+    from colorseg_gui.engine.palette_read import PaletteError, read_palette
+
+    try:
+        owned = read_palette(args.palette_in)
+    except PaletteError as exc:
+        raise ValueError(str(exc)) from None
+    wanted: list[str] = []
+    if args.owned:
+        wanted = [n.strip() for n in args.owned.split(",") if n.strip()]
+    elif args.owned_file is not None:
+        try:
+            text = args.owned_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"{args.owned_file.name}: {exc.strerror or exc}") from None
+        wanted = [line.strip() for line in text.splitlines() if line.strip()]
+    if wanted:
+        try:
+            owned = owned.subset(owned.indices_of(wanted))
+        except KeyError as exc:
+            raise ValueError(str(exc.args[0])) from None
+    return owned.colors, list(owned.names)

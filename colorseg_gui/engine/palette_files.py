@@ -98,6 +98,7 @@ def palette_entries(
     counts: npt.ArrayLike | None = None,
     *,
     order: str = "share",
+    names: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """One dict per colour in ``order``: cluster, hex, rgb, lab, fraction, pixels.
 
@@ -119,6 +120,8 @@ def palette_entries(
             "fraction": float(w[i] / total) if total > 0 else 0.0,
             "pixels": int(n[i]),
         })
+        if names is not None:  # the paint, thread or filament this colour is
+            entries[-1]["name"] = names[i]
     return entries
 
 
@@ -128,7 +131,8 @@ def _gpl(name: str, entries: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     lines.append("#")
     for e in entries:
         r, g, b = e["rgb"]
-        lines.append(f"{r:3d} {g:3d} {b:3d}\t{e['hex']} {100 * e['fraction']:.2f}%")
+        label = f"{e['name']} " if "name" in e else ""
+        lines.append(f"{r:3d} {g:3d} {b:3d}\t{label}{e['hex']} {100 * e['fraction']:.2f}%")
     return "\n".join(lines) + "\n"
 
 
@@ -156,6 +160,7 @@ def write_palette(
     meta: dict[str, Any] | None = None,
     counts: npt.ArrayLike | None = None,
     name: str | None = None,
+    names: list[str] | None = None,
 ) -> Path:
     """Write the palette as ``fmt`` or the file extension says (see PALETTE_FORMATS).
 
@@ -170,7 +175,7 @@ def write_palette(
         raise ExportError(target, f"unknown palette type {ext!r}; use {known}")
     if order not in PALETTE_ORDERS:
         raise ValueError(f"unknown palette order {order!r}; use one of {PALETTE_ORDERS}")
-    entries = palette_entries(palette, weights, counts, order=order)
+    entries = palette_entries(palette, weights, counts, order=order, names=names)
     info = dict(meta or {})
     title = name or target.stem
     data: bytes
@@ -181,7 +186,8 @@ def write_palette(
     elif ext == ".json":
         data = _json(title, entries, info, order).encode("utf-8")
     elif ext == ".ase":
-        swatches = [(e["hex"], (e["rgb"][0], e["rgb"][1], e["rgb"][2])) for e in entries]
+        swatches = [(e.get("name", e["hex"]), (e["rgb"][0], e["rgb"][1], e["rgb"][2]))
+                    for e in entries]
         data = encode_ase(title, swatches)
     else:
         data = "".join(e["hex"] + "\n" for e in entries).encode("ascii")

@@ -209,3 +209,46 @@ def fold_near_duplicates(palette: npt.ArrayLike, weights: npt.ArrayLike,
         share[keeper] += share[loser]
         alive[loser] = False
     return into
+
+
+@dataclass(frozen=True, eq=False)
+class Recoloured:
+    """A clustering re-expressed in other colours: owned ones, or folded clusters."""
+
+    palette: npt.NDArray[np.uint8]  # n x 3
+    entry_labels: npt.NDArray[np.uint8]  # per histogram entry, into ``palette``
+    names: list[str] | None  # the owned colours' names, when they are owned colours
+
+
+def in_owned_colours(hist: ColorHistogram, cluster_colors: npt.ArrayLike,
+                     owned_colors: npt.ArrayLike, names: list[str], mode: str,
+                     metric: Metric = "de2000") -> tuple[Recoloured, PaletteFit]:
+    """``mode`` "map": each cluster to its nearest owned colour; "pick": the best
+    len(cluster_colors) owned colours. Pixels go to the nearest of the chosen colours."""
+    owned_rgb = np.asarray(owned_colors, dtype=np.uint8).reshape(-1, 3)
+    start = np.asarray(cluster_colors, dtype=np.uint8).reshape(-1, 3)
+    if mode == "map":
+        fit = map_to_palette(hist, start, owned_rgb, metric)
+    elif mode == "pick":
+        fit = best_from_palette(hist, owned_rgb, len(start), metric, start_colors=start)
+    else:
+        raise ValueError(f"unknown mode {mode!r}; use map or pick")
+    chosen_names = [names[int(i)] for i in fit.chosen]
+    return Recoloured(owned_rgb[fit.chosen], fit.entry_labels, chosen_names), fit
+
+
+def folded(hist: ColorHistogram, palette: npt.ArrayLike, entry_labels: npt.ArrayLike,
+           weights: npt.ArrayLike, max_delta_e: float = 0.0, min_share: float = 0.0
+           ) -> Recoloured:
+    """The clustering with near-duplicate and tiny clusters folded into their neighbours;
+    a merged cluster's colour is the mean of the colours it now holds (weighted)."""
+    into = fold_near_duplicates(palette, weights, max_delta_e, min_share)
+    kept, renumber = np.unique(into, return_inverse=True)
+    labels = renumber[np.asarray(entry_labels, dtype=np.intp)]
+    w = np.bincount(labels, weights=hist.weights, minlength=len(kept))
+    sums = np.stack([np.bincount(labels, weights=hist.weights * hist.colors[:, c],
+                                 minlength=len(kept)) for c in range(3)], axis=1)
+    colours = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)[kept].astype(np.float64)
+    means = np.divide(sums, w[:, None], out=colours, where=w[:, None] > 0)
+    rgb = np.clip(np.rint(means), 0, 255).astype(np.uint8)
+    return Recoloured(rgb, labels.astype(np.uint8), None)

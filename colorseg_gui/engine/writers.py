@@ -219,14 +219,23 @@ def _png_writer(image: Image.Image) -> Callable[[IO[bytes]], None]:
     return write
 
 
-def mask_names(stem: str, k: int) -> list[str]:
-    """File names of the k masks; zero-padded so they sort in cluster order."""
+def _slug(name: str) -> str:
+    """'Burnt Sienna (W 074)' -> 'burnt-sienna-w-074': safe in a file name everywhere."""
+    words = "".join(c.lower() if c.isalnum() else " " for c in name).split()
+    return "-".join(words)[:40]
+
+
+def mask_names(stem: str, k: int, names: list[str] | None = None) -> list[str]:
+    """File names of the k masks; zero-padded so they sort in cluster order, and with the
+    colour's name when it has one (``<stem>_mask03_burnt-sienna.png``)."""
     width = len(str(max(k - 1, 0)))
-    return [f"{stem}_mask{i:0{width}d}.png" for i in range(k)]
+    tails = [f"_{_slug(n)}" if names and _slug(n) else "" for n in (names or [""] * k)]
+    return [f"{stem}_mask{i:0{width}d}{tails[i]}.png" for i in range(k)]
 
 
 def save_masks(
-    labels: npt.NDArray[np.integer], k: int, outdir: str | os.PathLike[str], stem: str
+    labels: npt.NDArray[np.integer], k: int, outdir: str | os.PathLike[str], stem: str,
+    names: list[str] | None = None,
 ) -> list[Path]:
     """One 1-bit PNG per cluster, white where the cluster is; creates ``outdir`` if needed."""
     folder = Path(outdir)
@@ -236,7 +245,7 @@ def save_masks(
         raise ExportError(folder, _describe(exc)) from None
     lab = np.asarray(labels)
     written = []
-    for cluster, name in enumerate(mask_names(stem, k)):
+    for cluster, name in enumerate(mask_names(stem, k, names)):
         mask = Image.fromarray(np.ascontiguousarray(lab == cluster))  # mode "1"
         written.append(atomic_write(folder / name, _png_writer(mask)))
     return written
