@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from colorseg_gui.engine.dither import DITHERS, Dither, dither_floyd_steinberg, dither_ordered
 from colorseg_gui.engine.histogram import ColorHistogram
+from colorseg_gui.engine.palette_fit import Metric, in_owned_colours
 from colorseg_gui.engine.regions import CleanupOptions, RegionCounts, clean_regions
 from colorseg_gui.engine.render import render_label_map
 
@@ -22,13 +23,25 @@ _CHUNK = 1 << 20  # pixels per pass when comparing with the original (bounded te
 _TABLE_CELLS = 8 << 20  # distinct colours x palette colours in a lookup table (32 MB)
 
 
+@dataclass(frozen=True, eq=False)
+class OwnedColours:
+    """Paint with these colours only: ``mode`` map (each cluster to its nearest) or pick
+    (the best k of them)."""
+
+    colors: npt.NDArray[np.uint8]  # M x 3
+    names: tuple[str, ...]
+    mode: str = "map"
+    metric: Metric = "de2000"
+
+
 @dataclass(frozen=True)
 class MakeOptions:
-    """Region cleanup and output dithering (both off by default)."""
+    """Own colours, region cleanup and output dithering (all off by default)."""
 
     cleanup: CleanupOptions = field(default_factory=CleanupOptions)
     dither: Dither | None = None
     dither_strength: float = 1.0
+    owned: OwnedColours | None = None
 
     def __post_init__(self) -> None:
         if self.dither is not None and self.dither not in DITHERS:
@@ -38,7 +51,7 @@ class MakeOptions:
 
     @property
     def active(self) -> bool:
-        return self.cleanup.active or self.dither is not None
+        return self.cleanup.active or self.dither is not None or self.owned is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +63,9 @@ class MadeReady:
     weights: npt.NDArray[np.float64]  # k, the same weighted by alpha (shares)
     mse_rgb: float  # mean squared RGB error against the original, alpha-weighted
     regions: RegionCounts | None  # None when no cleanup ran
+    palette: npt.NDArray[np.uint8]  # the colours painted: the clusters', or owned ones
+    entry_labels: npt.NDArray[np.uint8]  # per histogram entry, before cleanup and dither
+    names: list[str] | None = None  # the owned colours' names
 
 
 def original_pixels(hist: ColorHistogram) -> npt.NDArray[np.uint8]:
@@ -74,7 +90,15 @@ def _pixel_weights(hist: ColorHistogram, start: int, stop: int) -> npt.NDArray[n
 
 def make_ready(hist: ColorHistogram, palette: npt.NDArray[np.uint8],
                entry_labels: npt.NDArray[np.integer], options: MakeOptions) -> MadeReady:
-    """The label map of the clustering, cleaned and dithered as ``options`` say."""
+    """The label map of the clustering, in owned colours, cleaned and dithered as
+    ``options`` say."""
+    names = None
+    if options.owned is not None:
+        owned = options.owned
+        recoloured, _ = in_owned_colours(hist, palette, owned.colors, list(owned.names),
+                                         owned.mode, owned.metric)
+        palette, entry_labels, names = (recoloured.palette, recoloured.entry_labels,
+                                        recoloured.names)
     k = len(palette)
     label_map = render_label_map(hist, entry_labels)
     regions = None
@@ -102,7 +126,9 @@ def make_ready(hist: ColorHistogram, palette: npt.NDArray[np.uint8],
             else _squared_rgb(hist.colors[entries], pal[labels]))
         squared += float((w * error).sum())
         total += float(w.sum())
-    return MadeReady(label_map, counts, weights, squared / total if total > 0 else 0.0, regions)
+    return MadeReady(label_map, counts, weights, squared / total if total > 0 else 0.0, regions,
+                     np.asarray(palette, dtype=np.uint8),
+                     np.asarray(entry_labels, dtype=np.uint8), names)
 
 
 def _squared_rgb(colours: npt.NDArray[np.uint8], palette: npt.NDArray[np.floating]

@@ -73,6 +73,7 @@ class Numbered:
     entry_labels: npt.NDArray[np.uint8]  # cluster of every histogram entry
     histogram: ColorHistogram
     pixel_labels: npt.NDArray[np.uint8] | None = None  # cleaned or dithered, renumbered
+    names: list[str] | None = None  # owned colours' names, in this order
 
     def label_map(self) -> npt.NDArray[np.uint8]:
         """The cluster of every pixel, H x W (rendered on demand: a palette needs none)."""
@@ -91,17 +92,18 @@ def numbered(outcome: RunOutcome, made: MadeReady | None = None) -> Numbered:
     result = outcome.result
     hist = result.histogram
     weights = made.weights if made is not None else result.weights
-    palette, weights, entry_labels = reorder_clusters(
-        result.palette, weights, result.step.labels, PALETTE_ORDER
-    )
+    colours = made.palette if made is not None else result.palette
+    labels = made.entry_labels if made is not None else result.step.labels
+    palette, weights, entry_labels = reorder_clusters(colours, weights, labels, PALETTE_ORDER)
     if made is None:
         counts = np.bincount(entry_labels, weights=hist.counts, minlength=len(palette))
         return Numbered(palette, weights, counts.astype(np.int64), entry_labels, hist)
-    order = palette_order(result.palette, made.weights, PALETTE_ORDER)
+    order = palette_order(colours, made.weights, PALETTE_ORDER)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     pixels = rank.astype(np.uint8)[made.label_map]
-    return Numbered(palette, weights, made.counts[order], entry_labels, hist, pixels)
+    names = [made.names[i] for i in order] if made.names is not None else None
+    return Numbered(palette, weights, made.counts[order], entry_labels, hist, pixels, names)
 
 
 def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path | None,
@@ -113,7 +115,7 @@ def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path 
             source=source,
         )
     image = outcome.image if made is None else paint(
-        outcome.palette, made.label_map, outcome.result.histogram.alpha)
+        made.palette, made.label_map, outcome.result.histogram.alpha)
     return save_image(image, path, source=source)
 
 
@@ -129,10 +131,11 @@ def export_palette(outcome: RunOutcome, path: Path, image_name: str,
     return write_palette(
         path, ordered.palette, ordered.weights, order=PALETTE_ORDER, meta=meta,
         counts=ordered.counts, name=palette_title(Path(image_name).stem, len(ordered.palette)),
+        names=ordered.names,
     )
 
 
 def export_masks(outcome: RunOutcome, folder: Path, stem: str,
                  made: MadeReady | None = None) -> list[Path]:
     ordered = numbered(outcome, made)
-    return save_masks(ordered.label_map(), len(ordered.palette), folder, stem)
+    return save_masks(ordered.label_map(), len(ordered.palette), folder, stem, ordered.names)

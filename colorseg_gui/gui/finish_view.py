@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
 from colorseg_gui.gui.finishing import SHOW_CHOICES, SHOW_ERRORS, SHOW_RESULT, Finished, Finisher
 from colorseg_gui.gui.make_panel import MakePanel
+from colorseg_gui.gui.own_colours_panel import OwnColoursPanel
 from colorseg_gui.gui.palette_view import CLUSTER_ROLE, hex_color
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.make_ready import MadeReady, MakeOptions
+    from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, OwnedColours
     from colorseg_gui.gui.main_window import MainWindow
     from colorseg_gui.gui.worker import RunOutcome
 
@@ -64,6 +65,12 @@ class FinishView(QObject):
         layout.addWidget(self.notes)
         layout.addStretch(1)
         self.dock = window._dock("Ready to Make", "makeDock", holder)
+        self.own_colours = OwnColoursPanel()
+        self.own_dock = window._dock("My Colours", "ownColoursDock", self.own_colours)
+        window.tabifyDockWidget(self.dock, self.own_dock)
+        self.dock.raise_()
+        self._make: MakeOptions | None = None
+        self._owned: OwnedColours | None = None
         self.legend = QWidget()  # filled when the error map is first shown (numpy is lazy)
         self.legend.setObjectName("errorLegendHolder")
         QHBoxLayout(self.legend).setContentsMargins(0, 0, 0, 0)
@@ -71,6 +78,7 @@ class FinishView(QObject):
         window.statusBar().addPermanentWidget(self.legend)
         self.show_actions = self._show_menu(window)
         self.panel.make_options_changed.connect(self._on_options_changed)
+        self.own_colours.owned_changed.connect(self._on_owned_changed)
         self.finisher.finished.connect(self._on_finished)
         self.finisher.failed.connect(self._on_failed)
         window.display.result_shown.connect(self._on_result_shown)
@@ -100,6 +108,7 @@ class FinishView(QObject):
             view_menu.addSeparator()
             view_menu.addMenu(menu)
             view_menu.addAction(self.dock.toggleViewAction())
+            view_menu.addAction(self.own_dock.toggleViewAction())
         return actions
 
     # ----- what the saves write --------------------------------------------------------
@@ -112,6 +121,7 @@ class FinishView(QObject):
 
     def flush(self) -> None:
         self.panel.flush()
+        self.own_colours.flush()
 
     def shutdown(self) -> None:
         self.finisher.shutdown()
@@ -128,7 +138,21 @@ class FinishView(QObject):
 
     @Slot(object)
     def _on_options_changed(self, options: MakeOptions) -> None:
-        self.finisher.set_options(options)
+        self._make = options
+        self._send()
+
+    @Slot(object)
+    def _on_owned_changed(self, owned: OwnedColours | None) -> None:
+        self._owned = owned
+        self._send()
+
+    def _send(self) -> None:
+        import dataclasses
+
+        from colorseg_gui.engine.make_ready import MakeOptions
+
+        make = self._make if self._make is not None else MakeOptions()
+        self.finisher.set_options(dataclasses.replace(make, owned=self._owned))
 
     @Slot()
     def _on_show_action(self) -> None:
@@ -161,7 +185,7 @@ class FinishView(QObject):
         bigger = finished.preview.shape[:2] != finished.image.shape[:2]
         window.view.set_result(ArrayImage(finished.preview, screen=opaque),
                                ArrayImage(finished.image) if bigger else None)
-        window.palette_view.set_palette(outcome.palette, finished.weights)
+        window.palette_view.set_palette(finished.palette, finished.weights)
         self._describe_clusters(finished)
         self.notes.setText(self._notes(finished))
         if finished.made is not None and finished.made.regions is not None:
@@ -169,7 +193,7 @@ class FinishView(QObject):
 
     def _describe_clusters(self, finished: Finished) -> None:
         palette_view = self._window.palette_view
-        palette = finished.outcome.palette
+        palette = finished.palette
         errors = finished.errors
         alike: dict[int, list[str]] = {}
         for confusion in finished.confusions:  # both colours of a pair get the warning
@@ -182,6 +206,8 @@ class FinishView(QObject):
             cluster = item.data(CLUSTER_ROLE)
             if not isinstance(cluster, int) or cluster >= len(errors.mean):
                 continue
+            if finished.names is not None and cluster < len(finished.names):
+                item.setText(f"{item.text()}   {finished.names[cluster]}")
             lines = [item.toolTip().split("\n")[0],
                      f"Colour error (CIEDE2000): mean {errors.mean[cluster]:.1f}, "
                      f"largest {errors.max[cluster]:.1f}"]
@@ -207,7 +233,7 @@ class FinishView(QObject):
 
     @staticmethod
     def _notes(finished: Finished) -> str:
-        palette = finished.outcome.palette
+        palette = finished.palette
         lines = [f"Mean colour error: ΔE {finished.mean_delta_e:.1f}",
                  f"Adding one colour would help most at "
                  f"{hex_color(palette[finished.split_cluster])}"]

@@ -49,6 +49,8 @@ class Finished:
     mean_delta_e: float  # of the written result (after cleanup and dithering)
     confusions: list[Confusion]
     split_cluster: int  # where one more colour cuts the error most
+    palette: npt.NDArray[np.uint8]  # the colours shown: the clusters', or owned ones
+    names: list[str] | None  # the owned colours' names
 
 
 def _preview(image: npt.NDArray[np.uint8], like: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -73,6 +75,8 @@ def finish(outcome: RunOutcome, options: MakeOptions, show: str) -> Finished:
     made = make_ready(hist, palette, labels, options) if options.active else None
     label_map = made.label_map if made is not None else result.labels
     weights = made.weights if made is not None else result.weights
+    if made is not None:  # own colours may have replaced the clusters' colours
+        palette, labels = made.palette, made.entry_labels
     summary = cluster_errors(hist, palette, labels)
     mean_delta_e = summary.overall_mean  # weighted like pixels: the same mean, per colour
     if made is not None or show == SHOW_ERRORS:
@@ -89,11 +93,13 @@ def finish(outcome: RunOutcome, options: MakeOptions, show: str) -> Finished:
     else:
         image = outcome.image
     gains = split_gains(to_space(hist.colors, result.space), hist.weights, labels, len(palette))
+    names = made.names if made is not None else None
     return Finished(
         outcome=outcome, options=options, show=show, made=made, label_map=label_map,
         weights=weights, image=image, preview=_preview(image, outcome.preview),
         errors=summary, mean_delta_e=mean_delta_e,
         confusions=confusable_pairs(palette), split_cluster=int(np.argmax(gains)),
+        palette=palette, names=names,
     )
 
 

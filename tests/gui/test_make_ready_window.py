@@ -115,3 +115,62 @@ def test_colour_vision_warns_and_simulates(qtbot, window, speckled_result):
     warned = [window.palette_view.item(row) for row in range(window.palette_view.count())
               if window.palette_view.item(row).text().endswith("⚠")]
     assert len(warned) >= 2 and "looks like #" in warned[0].toolTip()
+
+
+SHELF = """GIMP Palette
+Name: My paints
+200  60  40\tCadmium Red
+ 90 140  40\tSap Green
+250 250 250\tTitanium White
+ 20  20 120\tPrussian Blue
+"""
+
+
+def test_my_colours_paint_the_result_with_ticked_owned_colours(
+    qtbot, window, speckled_result, monkeypatch, tmp_path
+):
+    from PySide6.QtCore import Qt
+
+    shelf = tmp_path / "shelf.gpl"
+    shelf.write_text(SHELF)
+    panel = window.finishing.own_colours
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(shelf), "")))
+    panel.load_button.click()
+    assert panel.colours.count() == 4 and panel.colours.item(0).text() == "Cadmium Red"
+    panel.colours.item(2).setCheckState(Qt.CheckState.Unchecked)  # no white on the shelf
+    finished = _finished(qtbot, window, lambda: panel.mode.setCurrentIndex(
+        panel.mode.findData("map")))
+    owned = {(200, 60, 40), (90, 140, 40), (20, 20, 120)}
+    assert {tuple(int(v) for v in c) for c in finished.palette} <= owned
+    assert set(finished.names) <= {"Cadmium Red", "Sap Green", "Prussian Blue"}
+    rows = [window.palette_view.item(r).text() for r in range(window.palette_view.count())]
+    assert any("Cadmium Red" in row for row in rows)
+    target = tmp_path / "painted.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda *a, **k: (str(target), "PNG image (*.png)")))
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.save_as.trigger()
+    with Image.open(target) as saved:
+        assert {tuple(c) for c in np.asarray(saved.convert("RGB")).reshape(-1, 3)} <= owned
+    # The unticked colour stays unticked for this file next time.
+    again = type(panel)()
+    assert again.load(shelf) and again.colours.item(2).checkState() == Qt.CheckState.Unchecked
+
+
+def test_a_broken_palette_file_says_why_and_keeps_the_loaded_one(qtbot, window, monkeypatch,
+                                                                  tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    panel = window.finishing.own_colours
+    shelf = tmp_path / "shelf.gpl"
+    shelf.write_text(SHELF)
+    assert panel.load(shelf)
+    broken = tmp_path / "broken.gpl"
+    broken.write_text("GIMP Palette\n300 0 0 Too Red\n")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    assert not panel.load(broken)
+    assert len(shown) == 1 and shown[0].startswith("broken.gpl: ") and "0..255" in shown[0]
+    assert panel.colours.count() == 4 and panel.title.text().startswith("My paints")
