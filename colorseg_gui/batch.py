@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from colorseg_gui import __version__
 from colorseg_gui.engine.error_map import error_picture, pixel_errors
 from colorseg_gui.engine.histogram import ColorHistogram, build_histogram
 from colorseg_gui.engine.kmeans import iter_kmeans
@@ -31,6 +32,7 @@ from colorseg_gui.engine.palette_files import (
     write_palette,
 )
 from colorseg_gui.engine.palette_fit import Metric, folded, in_owned_colours
+from colorseg_gui.engine.recipe import recipe_text
 from colorseg_gui.engine.render import mse_rgb, render_label_map, render_segmented
 from colorseg_gui.engine.types import KMeansStep, Space
 from colorseg_gui.engine.writers import (
@@ -147,6 +149,26 @@ def _recolour(hist: ColorHistogram, last: KMeansStep, options: Options
     return _Found(palette, weights, labels), names, record
 
 
+def recipe_settings(options: Options) -> dict[str, Any]:
+    """Every option the pixels of a result depend on, for its recipe (--replay reads it)."""
+    cleanup = options.make.cleanup
+    owned = None
+    if options.owned is not None:
+        colours, names = options.owned
+        owned = {"mode": options.owned_mode, "metric": options.metric, "names": list(names),
+                 "colors": ["#{:02x}{:02x}{:02x}".format(*(int(v) for v in c))
+                            for c in np.asarray(colours).reshape(-1, 3)]}
+    return {
+        "k": options.k, "space": options.space, "seed": options.seed, "init": options.init,
+        "max_iter": options.max_iter, "tol": options.tol, "order": options.order,
+        "min_area": cleanup.min_area, "min_thickness": cleanup.min_thickness,
+        "connectivity": cleanup.connectivity, "protect_delta_e": cleanup.protect_delta_e,
+        "dither": options.make.dither, "dither_strength": options.make.dither_strength,
+        "merge_delta_e": options.merge_delta_e, "merge_share": options.merge_share,
+        "owned": owned,
+    }
+
+
 def _make_record(make: MakeOptions, made: MadeReady | None) -> dict[str, Any]:
     """What the cleanup and the dithering did, for the JSON record (nothing when off)."""
     record: dict[str, Any] = {}
@@ -249,11 +271,16 @@ def process(
         for name in mask_names(source.stem, len(palette), names):
             _guard(targets.masks / name, targets.protected, options.force)
     out = _guard(targets.image, targets.protected, options.force)
+    entries = palette_entries(palette, weights, counts, order=options.order, names=names)
+    recipe = recipe_text(recipe_settings(options),
+                         [{key: e[key] for key in ("name", "hex") if key in e} for e in entries],
+                         __version__)
     if options.indexed:
         assert label_map is not None
-        save_indexed_png(label_map, palette, out, alpha=alpha, source=source, notes=notes)
+        save_indexed_png(label_map, palette, out, alpha=alpha, source=source, notes=notes,
+                         recipe=recipe)
     else:
-        save_image(segmented, out, quality=options.quality, source=source)
+        save_image(segmented, out, quality=options.quality, source=source, recipe=recipe)
     record: dict[str, Any] = {"input": str(source), "output": str(out)}
     meta = run_meta(source.name, k=len(palette), space=options.space, seed=options.seed,
                     init=options.init, iterations=last.iteration, converged=last.converged,
@@ -278,7 +305,6 @@ def process(
     lap("write")
     seconds["total"] = round(time.perf_counter() - start, 4)
 
-    entries = palette_entries(palette, weights, counts, order=options.order, names=names)
     record.update({
         "width": width, "height": height, "k": len(palette),
         "k_requested": options.k, "space": options.space, "seed": options.seed,

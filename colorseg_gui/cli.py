@@ -20,11 +20,13 @@ from colorseg_gui.cli_make import EPILOG as MAKE_EPILOG
 from colorseg_gui.cli_make import (
     add_make_arguments,
     add_owned_arguments,
+    apply_recipe,
     check_make_arguments,
     owned_colours,
 )
 from colorseg_gui.engine.loading import DEFAULT_MAX_PIXELS
 from colorseg_gui.engine.palette_files import PALETTE_FORMATS, PALETTE_ORDERS
+from colorseg_gui.engine.recipe import RecipeError, read_recipe
 from colorseg_gui.engine.types import INIT_METHODS, MAX_K, MIN_K, SPACES
 
 PROG = "colorseg"
@@ -98,9 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path,
                    help="image files (PNG, JPEG, WebP, AVIF, GIF, BMP, TIFF, ICO, TGA, PPM...) "
                         "or folders of them")
-    p.add_argument("-k", dest="k", required=True, type=_int_in(MIN_K, MAX_K, "k"),
+    p.add_argument("-k", dest="k", type=_int_in(MIN_K, MAX_K, "k"),
                    metavar="K", help=f"number of colours, {MIN_K}..{MAX_K}; an image with fewer "
-                                     "distinct colours keeps them all exactly (required)")
+                                     "distinct colours keeps them all exactly (default: none; "
+                                     "required unless --replay gives it)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
                        help="output file, for a single input; its extension picks the format "
@@ -163,10 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     add_make_arguments(p)
     add_owned_arguments(p)
+    p.add_argument("--replay", type=Path, default=None, metavar="RESULT",
+                   help="take every setting from the recipe inside RESULT (a PNG, JPEG, WebP "
+                        "or TIFF that ColorSeg wrote) and make it again from INPUT "
+                        "(default: off)")
     return p
 
 
 def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    if args.replay is not None:
+        try:
+            apply_recipe(args, read_recipe(args.replay))
+        except (RecipeError, ValueError, KeyError, TypeError) as exc:
+            parser.error(f"--replay {args.replay}: {exc}")
+    if args.k is None:
+        parser.error("the following arguments are required: -k")
     if args.output is not None and (len(args.inputs) > 1 or args.inputs[0].is_dir()):
         parser.error("-o/--output takes a single input file; use -d OUTDIR for several")
     if args.output is not None:
@@ -184,10 +198,11 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
     problem = check_make_arguments(args)
     if problem:
         parser.error(problem)
-    try:
-        args.owned_palette = owned_colours(args)
-    except ValueError as exc:
-        parser.error(str(exc))
+    if args.replay is None:
+        try:
+            args.owned_palette = owned_colours(args)
+        except ValueError as exc:
+            parser.error(str(exc))
     if args.error_map is not None and Path(args.error_map).suffix.lower() != ".png":
         parser.error(f"--error-map {args.error_map}: the error map is a PNG; name it .png")
     return OUTPUT_FORMATS[args.format]

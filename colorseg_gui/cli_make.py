@@ -140,3 +140,25 @@ def owned_colours(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
         except KeyError as exc:
             raise ValueError(str(exc.args[0])) from None
     return owned.colors, list(owned.names)
+
+
+def apply_recipe(args: argparse.Namespace, document: dict[str, Any]) -> None:
+    """Set the run's options from a result's recipe (engine.recipe), for --replay."""
+    import numpy as np
+
+    settings = document["settings"]
+    for name in ("k", "space", "seed", "init", "max_iter", "tol", "order", "min_thickness",
+                 "connectivity", "dither", "dither_strength", "merge_delta_e",
+                 "merge_share"):
+        setattr(args, name, settings[name])
+    args.min_region, args.min_area, args.dpi = settings["min_area"], None, None
+    args.protect_contrast = settings["protect_delta_e"]
+    owned = settings.get("owned")
+    args.palette_in = args.palette_in or None
+    if owned:
+        colours = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in owned["colors"]],
+                           dtype=np.uint8)
+        args.owned_palette = (colours, list(owned["names"]))
+        args.mode, args.metric = owned["mode"], owned["metric"]
+    else:
+        args.owned_palette = None

@@ -11,7 +11,7 @@ from typing import IO
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from colorseg_gui.engine.indexed_png import indexed_entries
 
@@ -142,8 +142,11 @@ def save_image(
     *,
     quality: int = 92,
     source: str | os.PathLike[str] | None = None,
+    recipe: str | None = None,
 ) -> Path:
     """Save HxWx3 / HxWx4 uint8 as PNG, JPEG, WebP or TIFF (chosen by the extension).
+
+    ``recipe`` (engine.recipe) goes into the file's own place for text.
 
     Alpha is kept by PNG, WebP and TIFF; JPEG cannot hold it, so transparent areas are
     composited on white. WebP is written lossless: lossy WebP would add colours that are
@@ -166,7 +169,25 @@ def save_image(
         options = {"compression": "tiff_adobe_deflate"}
     elif fmt == "PNG":
         options = {"compress_level": 6}
+    if recipe is not None:
+        options.update(_recipe_options(fmt, recipe))
     return atomic_write(target, lambda fh: image.save(fh, fmt, **options), source=source)
+
+
+def _recipe_options(fmt: str, recipe: str) -> dict[str, object]:
+    from colorseg_gui.engine.recipe import RECIPE_KEY, xmp_packet
+
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt(RECIPE_KEY, recipe, zip=True)
+        return {"pnginfo": info}
+    if fmt == "JPEG":
+        return {"comment": recipe.encode("utf-8")}
+    if fmt == "WEBP":
+        return {"xmp": xmp_packet(recipe)}
+    exif = Image.Exif()
+    exif[270] = recipe  # TIFF ImageDescription
+    return {"exif": exif}
 
 
 def save_indexed_png(
@@ -177,6 +198,7 @@ def save_indexed_png(
     *,
     source: str | os.PathLike[str] | None = None,
     notes: list[str] | None = None,
+    recipe: str | None = None,
 ) -> Path:
     """Palette PNG holding exactly the k cluster colours (1/2/4/8 bits as k needs).
 
@@ -200,6 +222,8 @@ def save_indexed_png(
     options: dict[str, object] = {"optimize": False}
     if trns is not None:
         options["transparency"] = trns
+    if recipe is not None:
+        options.update(_recipe_options("PNG", recipe))
     return atomic_write(target, lambda fh: image.save(fh, "PNG", **options), source=source)
 
 

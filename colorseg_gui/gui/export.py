@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ from colorseg_gui.engine import (
     save_masks,
     write_palette,
 )
-from colorseg_gui.engine.make_ready import MadeReady, paint
+from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, paint
 from colorseg_gui.engine.palette_files import palette_order, palette_title, run_meta
 from colorseg_gui.gui.worker import RunOutcome
 
@@ -106,17 +106,44 @@ def numbered(outcome: RunOutcome, made: MadeReady | None = None) -> Numbered:
     return Numbered(palette, weights, made.counts[order], entry_labels, hist, pixels, names)
 
 
+def recipe(outcome: RunOutcome, make: MakeOptions | None, made: MadeReady | None = None
+           ) -> str:
+    """The same recipe `colorseg` writes, so that `colorseg --replay` reads the window's too."""
+    from colorseg_gui import __version__
+    from colorseg_gui.batch import Options, recipe_settings
+    from colorseg_gui.engine.make_ready import MakeOptions
+    from colorseg_gui.engine.recipe import recipe_text
+
+    run = outcome.options
+    make = make or MakeOptions()
+    owned = make.owned
+    options = Options(
+        k=run.k, space=run.space, seed=run.seed, init=run.init, max_iter=run.max_iter,
+        tol=run.tol, order=PALETTE_ORDER, make=replace(make, owned=None),
+        owned=(owned.colors, owned.names) if owned is not None else None,
+        owned_mode=owned.mode if owned is not None else "map",
+        metric=owned.metric if owned is not None else "de2000",
+    )
+    ordered = numbered(outcome, made)
+    entries = [{"hex": "#{:02x}{:02x}{:02x}".format(*(int(v) for v in c))}
+               for c in ordered.palette]
+    for entry, name in zip(entries, ordered.names or [], strict=False):
+        entry["name"] = name
+    return recipe_text(recipe_settings(options), entries, __version__)
+
+
 def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path | None,
-                made: MadeReady | None = None) -> Path:
+                made: MadeReady | None = None, make: MakeOptions | None = None) -> Path:
+    text = recipe(outcome, make if made is not None else None, made)
     if indexed:
         ordered = numbered(outcome, made)
         return save_indexed_png(
             ordered.label_map(), ordered.palette, path, alpha=ordered.histogram.alpha,
-            source=source,
+            source=source, recipe=text,
         )
     image = outcome.image if made is None else paint(
         made.palette, made.label_map, outcome.result.histogram.alpha)
-    return save_image(image, path, source=source)
+    return save_image(image, path, source=source, recipe=text)
 
 
 def export_palette(outcome: RunOutcome, path: Path, image_name: str,

@@ -114,7 +114,8 @@ def _write(window: MainWindow, path: Path, indexed: bool) -> Path | None:
     if outcome is None:
         return None
     write = functools.partial(export.save_result, indexed=indexed, source=_source(window),
-                              made=window.finishing.made_for(outcome))
+                              made=window.finishing.made_for(outcome),
+                              make=window.finishing.options_for(outcome))
     window.tasks.run(SAVE, write, outcome, path)
     window.statusBar().showMessage(f"Saving {path.name}…")
     return path

@@ -119,6 +119,13 @@ class FinishView(QObject):
             return None
         return current.made
 
+    def options_for(self, outcome: RunOutcome) -> MakeOptions | None:
+        """The finishing options ``outcome`` was made ready with (None: none applied)."""
+        current = self.finisher.current
+        if current is None or current.outcome is not outcome or current.made is None:
+            return None
+        return current.options
+
     def flush(self) -> None:
         self.panel.flush()
         self.own_colours.flush()

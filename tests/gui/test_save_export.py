@@ -188,3 +188,24 @@ def test_window_and_command_write_the_same_palette_schema_and_mask_names(
     window_masks = sorted(p.name for p in (tmp_path / "window_masks").glob("*.png"))
     cli_masks = sorted(p.name for p in (tmp_path / "cli_masks").glob("*.png"))
     assert window_masks == cli_masks and window_masks[0] == "kodim23_mask0.png"
+
+
+def test_a_saved_result_carries_its_recipe_and_the_command_replays_it(
+    qtbot, window, photo, open_and_wait, monkeypatch, tmp_path
+):
+    from colorseg_gui.cli import main as colorseg
+    from colorseg_gui.engine.recipe import read_recipe
+
+    window.options_panel.seed_spin.setValue(11)
+    window.options_panel.flush()
+    outcome = open_and_wait(photo)
+    target = tmp_path / "from_window.png"
+    monkeypatch.setattr(files, "ask_save_path", lambda *args: (target, "PNG image (*.png)"))
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.save_as.trigger()
+    settings = read_recipe(target)["settings"]
+    assert (settings["k"], settings["seed"], settings["space"]) == (outcome.k, 11, "rgb")
+    again = tmp_path / "replayed.png"
+    assert colorseg([str(photo), "--replay", str(target), "-o", str(again), "-q"]) == 0
+    with Image.open(target) as a, Image.open(again) as b:
+        assert np.array_equal(np.asarray(a), np.asarray(b))  # same pixels, window or command
