@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
@@ -77,6 +78,14 @@ class FinishView(QObject):
         self.legend.setVisible(False)
         window.statusBar().addPermanentWidget(self.legend)
         self.show_actions = self._show_menu(window)
+        self.copy_command = QAction("Copy as Command &Line", window)
+        self.copy_command.setObjectName("copyCommandLineAction")
+        self.copy_command.setToolTip("Copy the colorseg command that makes this result")
+        self.copy_command.triggered.connect(self._on_copy_command)
+        edit_menu = next((a.menu() for a in window.menuBar().actions()
+                          if a.text().replace("&", "") == "Edit"), None)
+        if isinstance(edit_menu, QMenu):
+            edit_menu.addAction(self.copy_command)
         self.panel.make_options_changed.connect(self._on_options_changed)
         self.own_colours.owned_changed.connect(self._on_owned_changed)
         self.finisher.finished.connect(self._on_finished)
@@ -134,6 +143,29 @@ class FinishView(QObject):
         self.finisher.shutdown()
 
     # ----- slots ----------------------------------------------------------------------
+    @Slot()
+    def _on_copy_command(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        from colorseg_gui.engine.make_ready import MakeOptions
+        from colorseg_gui.gui.command_line import command_line
+
+        window = self._window
+        loaded = window.loaded
+        image = loaded.picture.path if loaded is not None else None
+        panel = self.own_colours
+        palette = panel.loaded_palette
+        ticked = [panel.colours.item(i).text() for i in range(panel.colours.count())
+                  if panel.colours.item(i).checkState() == Qt.CheckState.Checked]
+        make = dataclasses.replace(self._make or MakeOptions(), owned=self._owned)
+        text, cannot = command_line(image, window.options_panel.options(), make,
+                                    palette.path if palette is not None else None, ticked,
+                                    palette is not None and len(ticked) == len(palette))
+        QGuiApplication.clipboard().setText(text)
+        said = "Copied the command line" + (f" (it cannot say: {'; '.join(cannot)})"
+                                            if cannot else "")
+        window.statusBar().showMessage(said, 8000)
+
     @Slot(object)
     def _on_result_shown(self, outcome: RunOutcome) -> None:
         self.finisher.set_outcome(outcome)

@@ -209,3 +209,35 @@ def test_a_saved_result_carries_its_recipe_and_the_command_replays_it(
     assert colorseg([str(photo), "--replay", str(target), "-o", str(again), "-q"]) == 0
     with Image.open(target) as a, Image.open(again) as b:
         assert np.array_equal(np.asarray(a), np.asarray(b))  # same pixels, window or command
+
+
+def test_copy_as_command_line_gives_a_command_that_makes_the_same_result(
+    qtbot, window, photo, open_and_wait, monkeypatch, tmp_path
+):
+    import shlex
+
+    from PySide6.QtGui import QAction
+
+    from colorseg_gui.cli import main as colorseg
+
+    window.options_panel.seed_spin.setValue(4)
+    window.options_panel.flush()
+    outcome = open_and_wait(photo)
+    panel = window.finishing.panel
+    with qtbot.waitSignal(window.finishing.finisher.finished, timeout=30_000):
+        panel.min_region.setValue(25)
+        window.finishing.flush()
+    target = tmp_path / "window.png"
+    monkeypatch.setattr(files, "ask_save_path", lambda *args: (target, "PNG image (*.png)"))
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.save_as.trigger()
+    action = window.findChild(QAction, "copyCommandLineAction")
+    action.trigger()
+    text = QGuiApplication.clipboard().text()
+    argv = shlex.split(text)
+    assert argv[:2] == ["colorseg", str(photo)] and "--min-region" in argv
+    assert argv[argv.index("-k") + 1] == str(outcome.k)
+    made = tmp_path / "command.png"
+    assert colorseg([*argv[1:], "-o", str(made), "-q"]) == 0
+    with Image.open(target) as a, Image.open(made) as b:
+        assert np.array_equal(np.asarray(a), np.asarray(b))
