@@ -39,3 +39,16 @@ def cli(*argv: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[
 def leftovers(folder: Path) -> list[Path]:
     """Temporary files of the atomic writer anywhere below folder."""
     return sorted(p for p in folder.rglob(".*.tmp"))
+
+
+def run_main(*argv: str | Path) -> tuple[int, list[dict[str, Any]], str]:
+    """`colorseg ARGV` in this process: (exit status, its JSON records, what went to stderr)."""
+    import contextlib
+    import io
+
+    from colorseg_gui.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return code, json_lines(out.getvalue()), err.getvalue()

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 
 import numpy as np
+from batch_helpers import run_main
 from PIL import Image
 from speckled import speckled
 
-from colorseg_gui.cli import main
 from colorseg_gui.engine.regions import CleanupOptions, clean_regions, count_regions
 
 
 def _speckled(path: Path, alpha: bool = False) -> Path:
     return speckled(path, (200, 30, 30), (30, 30, 200), alpha)  # red and blue halves
-
-
-def _run(*argv: str | Path) -> tuple[int, list[dict], str]:
-    out, err = io.StringIO(), io.StringIO()
-    import contextlib
-
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    records = [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
-    return code, records, err.getvalue()
 
 
 def _labels(path: Path) -> np.ndarray:
@@ -35,7 +23,7 @@ def _labels(path: Path) -> np.ndarray:
 
 def test_min_region_removes_the_specks_and_the_outputs_follow(tmp_path: Path):
     source = _speckled(tmp_path / "speckled.png")
-    code, records, err = _run(source, "-k", "3", "-d", tmp_path / "out", "--json",
+    code, records, err = run_main(source, "-k", "3", "-d", tmp_path / "out", "--json",
                               "--min-region", "20", "--labels", tmp_path / "labels.png",
                               "--masks", tmp_path / "masks")
     assert code == 0, err
@@ -58,14 +46,14 @@ def test_min_region_removes_the_specks_and_the_outputs_follow(tmp_path: Path):
 
 def test_protected_contrast_keeps_the_block_and_area_in_mm2(tmp_path: Path):
     source = _speckled(tmp_path / "speckled.png")
-    code, records, err = _run(source, "-k", "3", "-o", tmp_path / "kept.png", "--json",
+    code, records, err = run_main(source, "-k", "3", "-o", tmp_path / "kept.png", "--json",
                               "--min-area", "0.2", "--dpi", "254", "--protect-contrast", "20")
     assert code == 0, err
     assert records[0]["cleanup"]["min_area"] == 20  # 0.2 mm^2 at 10 px/mm
     regions = records[0]["regions"]
     assert regions["protected"] == 41  # white on red or blue: far over 20, all kept
     assert regions["regions_after"] == regions["regions_before"] == 43
-    code, _, err = _run(source, "-k", "3", "-d", tmp_path, "--min-area", "2")
+    code, _, err = run_main(source, "-k", "3", "-d", tmp_path, "--min-area", "2")
     assert code == 2 and "--min-area needs --dpi" in err
 
 
@@ -73,7 +61,7 @@ def test_dithering_keeps_exactly_the_palette_and_the_alpha(tmp_path: Path):
     source = _speckled(tmp_path / "speckled.png", alpha=True)
     for method in ("fs", "bayer"):
         target = tmp_path / f"{method}.png"
-        code, records, err = _run(source, "-k", "2", "-o", target, "--json", "--indexed",
+        code, records, err = run_main(source, "-k", "2", "-o", target, "--json", "--indexed",
                                   "--dither", method, "--dither-strength", "0.7")
         assert code == 0, err
         assert records[0]["dither"] == {"method": method, "strength": 0.7}
@@ -88,7 +76,7 @@ def test_dithering_keeps_exactly_the_palette_and_the_alpha(tmp_path: Path):
 
 def test_error_map_is_written_and_measured(tmp_path: Path):
     source = _speckled(tmp_path / "speckled.png")
-    code, records, err = _run(source, "-k", "2", "-o", tmp_path / "two.png", "--json",
+    code, records, err = run_main(source, "-k", "2", "-o", tmp_path / "two.png", "--json",
                               "--error-map", tmp_path / "error.png")
     assert code == 0, err
     with Image.open(tmp_path / "error.png") as picture:
@@ -98,13 +86,13 @@ def test_error_map_is_written_and_measured(tmp_path: Path):
     assert records[0]["mean_delta_e"] > 0
     speck = (5, 3)  # a white speck: painted red or blue, it is far off
     assert errors[speck].sum() > errors[0, 0].sum()
-    code, _, err = _run(source, "-k", "2", "-d", tmp_path, "--error-map", tmp_path / "e.jpg")
+    code, _, err = run_main(source, "-k", "2", "-d", tmp_path, "--error-map", tmp_path / "e.jpg")
     assert code == 2 and "name it .png" in err
 
 
 def test_oklab_is_a_clustering_space(tmp_path: Path):
     source = _speckled(tmp_path / "speckled.png")
-    code, records, err = _run(source, "-k", "3", "-o", tmp_path / "ok.png", "--json",
+    code, records, err = run_main(source, "-k", "3", "-o", tmp_path / "ok.png", "--json",
                               "--space", "oklab")
     assert code == 0, err
     assert records[0]["space"] == "oklab" and records[0]["k"] == 3

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 from pathlib import Path
 
 import numpy as np
+from batch_helpers import run_main
 from PIL import Image
 
-from colorseg_gui.cli import main
 from colorseg_gui.engine.palette_read import read_palette
 
 SHELF = """GIMP Palette
@@ -37,17 +34,10 @@ def _picture(path: Path) -> Path:
     return path
 
 
-def _run(*argv: str | Path) -> tuple[int, list[dict], str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return code, [json.loads(x) for x in out.getvalue().splitlines() if x.strip()], err.getvalue()
-
-
 def test_map_paints_with_owned_colours_and_names_them_everywhere(tmp_path: Path):
     (tmp_path / "shelf.gpl").write_text(SHELF)
     source = _picture(tmp_path / "quarters.png")
-    code, records, err = _run(source, "-k", "4", "-o", tmp_path / "out.png", "--json",
+    code, records, err = run_main(source, "-k", "4", "-o", tmp_path / "out.png", "--json",
                               "--palette-in", tmp_path / "shelf.gpl", "--mode", "map",
                               "--palette", tmp_path / "used.gpl", "--masks", tmp_path / "m")
     assert code == 0, err
@@ -68,20 +58,20 @@ def test_map_paints_with_owned_colours_and_names_them_everywhere(tmp_path: Path)
 def test_pick_uses_only_the_colours_marked_as_owned(tmp_path: Path):
     (tmp_path / "shelf.gpl").write_text(SHELF)
     source = _picture(tmp_path / "quarters.png")
-    code, records, err = _run(source, "-k", "2", "-o", tmp_path / "two.png", "--json",
+    code, records, err = run_main(source, "-k", "2", "-o", tmp_path / "two.png", "--json",
                               "--palette-in", tmp_path / "shelf.gpl", "--mode", "pick",
                               "--owned", "Ultramarine, Titanium White, Yellow Ochre")
     assert code == 0, err
     chosen = set(records[0]["owned"]["chosen"])
     assert len(chosen) == 2 and chosen <= {"Ultramarine", "Titanium White", "Yellow Ochre"}
-    code, _, err = _run(source, "-k", "2", "-d", tmp_path, "--palette-in",
+    code, _, err = run_main(source, "-k", "2", "-d", tmp_path, "--palette-in",
                         tmp_path / "shelf.gpl", "--owned", "Vermilion")
     assert code == 2 and "Vermilion" in err
 
 
 def test_merging_near_duplicates_folds_clusters(tmp_path: Path):
     source = _picture(tmp_path / "quarters.png")
-    code, records, err = _run(source, "-k", "8", "-o", tmp_path / "m.png", "--json",
+    code, records, err = run_main(source, "-k", "8", "-o", tmp_path / "m.png", "--json",
                               "--merge-delta-e", "12")
     assert code == 0, err
     merged = records[0]["merged"]
