@@ -22,8 +22,15 @@ from colorseg_gui.engine.histogram import ColorHistogram, build_histogram
 from colorseg_gui.engine.kmeans import iter_kmeans
 from colorseg_gui.engine.load_errors import ImageLoadError
 from colorseg_gui.engine.loading import load_image
-from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, make_ready, paint
+from colorseg_gui.engine.make_ready import (
+    MadeReady,
+    MakeOptions,
+    OwnedColours,
+    make_ready,
+    paint,
+)
 from colorseg_gui.engine.palette_files import (
+    hex_code,
     palette_entries,
     palette_order,
     palette_title,
@@ -31,7 +38,7 @@ from colorseg_gui.engine.palette_files import (
     run_meta,
     write_palette,
 )
-from colorseg_gui.engine.palette_fit import Metric, folded, in_owned_colours
+from colorseg_gui.engine.palette_fit import folded, in_owned_colours
 from colorseg_gui.engine.recipe import recipe_text
 from colorseg_gui.engine.render import mse_rgb, render_label_map, render_segmented
 from colorseg_gui.engine.types import KMeansStep, Space
@@ -71,9 +78,7 @@ class Options:
     max_pixels: int | None = 200_000_000
     force: bool = False  # replace existing outputs (inputs are never written, whatever this is)
     make: MakeOptions = field(default_factory=MakeOptions)  # cleanup and dithering
-    owned: tuple[Any, tuple[str, ...]] | None = None  # colours and names the user owns
-    owned_mode: str = "map"  # map each cluster to an owned colour, or pick the best k
-    metric: str = "de2000"
+    owned: OwnedColours | None = None  # paint with these colours only (map or pick)
     owned_file: str = ""
     merge_delta_e: float = 0.0  # fold clusters closer than this CIEDE2000
     merge_share: float = 0.0  # fold clusters under this share of the pixels
@@ -135,14 +140,13 @@ def _recolour(hist: ColorHistogram, last: KMeansStep, options: Options
                       options.merge_share)
         palette, labels = fold.palette, fold.entry_labels
         record["merged"] = {"clusters_before": len(last.palette), "clusters_after": len(palette)}
-    if options.owned is not None:
-        colours, owned_names = options.owned
-        metric: Metric = "oklab" if options.metric == "oklab" else "de2000"
-        recoloured, fit = in_owned_colours(hist, palette, colours, list(owned_names),
-                                           options.owned_mode, metric)
+    owned = options.owned
+    if owned is not None:
+        recoloured, fit = in_owned_colours(hist, palette, owned.colors, list(owned.names),
+                                           owned.mode, owned.metric)
         palette, labels, names = recoloured.palette, recoloured.entry_labels, recoloured.names
-        record["owned"] = {"file": options.owned_file, "mode": options.owned_mode,
-                           "metric": metric, "colours_owned": len(owned_names),
+        record["owned"] = {"file": options.owned_file, "mode": owned.mode,
+                           "metric": owned.metric, "colours_owned": len(owned.names),
                            "chosen": names, "mean_error": round(fit.error, 4)}
     weights = np.bincount(labels, weights=hist.weights, minlength=len(palette)).astype(
         np.float64)
@@ -154,10 +158,9 @@ def recipe_settings(options: Options) -> dict[str, Any]:
     cleanup = options.make.cleanup
     owned = None
     if options.owned is not None:
-        colours, names = options.owned
-        owned = {"mode": options.owned_mode, "metric": options.metric, "names": list(names),
-                 "colors": ["#{:02x}{:02x}{:02x}".format(*(int(v) for v in c))
-                            for c in np.asarray(colours).reshape(-1, 3)]}
+        owned = {"mode": options.owned.mode, "metric": options.owned.metric,
+                 "names": list(options.owned.names),
+                 "colors": [hex_code(c) for c in options.owned.colors]}
     return {
         "k": options.k, "space": options.space, "seed": options.seed, "init": options.init,
         "max_iter": options.max_iter, "tol": options.tol, "order": options.order,
@@ -169,12 +172,18 @@ def recipe_settings(options: Options) -> dict[str, Any]:
     }
 
 
+def result_recipe(options: Options, entries: list[dict[str, Any]]) -> str:
+    """The recipe a result carries: its settings and its palette (hex and names)."""
+    return recipe_text(recipe_settings(options),
+                       [{key: e[key] for key in ("name", "hex") if key in e} for e in entries],
+                       __version__)
+
+
 def _make_record(make: MakeOptions, made: MadeReady | None) -> dict[str, Any]:
     """What the cleanup and the dithering did, for the JSON record (nothing when off)."""
     record: dict[str, Any] = {}
     if made is not None and made.regions is not None:
         regions = asdict(made.regions)
-        regions.pop("extra", None)
         record["regions"] = {key: round(value, 3) if isinstance(value, float) else value
                              for key, value in regions.items()}
         record["cleanup"] = {"min_area": make.cleanup.min_area,
@@ -272,9 +281,7 @@ def process(
             _guard(targets.masks / name, targets.protected, options.force)
     out = _guard(targets.image, targets.protected, options.force)
     entries = palette_entries(palette, weights, counts, order=options.order, names=names)
-    recipe = recipe_text(recipe_settings(options),
-                         [{key: e[key] for key in ("name", "hex") if key in e} for e in entries],
-                         __version__)
+    recipe = result_recipe(options, entries)
     if options.indexed:
         assert label_map is not None
         save_indexed_png(label_map, palette, out, alpha=alpha, source=source, notes=notes,

@@ -108,9 +108,13 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def _owned_options(args: argparse.Namespace) -> dict[str, Any]:
+    from colorseg_gui.engine.make_ready import OwnedColours
+    from colorseg_gui.engine.palette_fit import Metric
+
     owned = getattr(args, "owned_palette", None)
-    return {"owned": (owned[0], tuple(owned[1])) if owned is not None else None,
-            "owned_mode": args.mode, "metric": args.metric,
+    metric: Metric = "oklab" if args.metric == "oklab" else "de2000"
+    return {"owned": OwnedColours(owned[0], tuple(owned[1]), args.mode, metric)
+            if owned is not None else None,
             "owned_file": str(args.palette_in) if args.palette_in else "",
             "merge_delta_e": args.merge_delta_e, "merge_share": args.merge_share}
 

@@ -154,7 +154,6 @@ def apply_recipe(args: argparse.Namespace, document: dict[str, Any]) -> None:
     args.min_region, args.min_area, args.dpi = settings["min_area"], None, None
     args.protect_contrast = settings["protect_delta_e"]
     owned = settings.get("owned")
-    args.palette_in = args.palette_in or None
     if owned:
         colours = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in owned["colors"]],
                            dtype=np.uint8)

@@ -17,6 +17,7 @@ from colorseg_gui.engine.writers import ExportError, atomic_write
 __all__ = [
     "PALETTE_FORMATS",
     "PALETTE_ORDERS",
+    "hex_code",
     "palette_entries",
     "palette_order",
     "palette_title",
@@ -88,8 +89,9 @@ def palette_title(stem: str, k: int) -> str:
     return f"{stem} k={k}"
 
 
-def _hex(rgb: npt.NDArray[np.uint8]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(c) for c in rgb))
+def hex_code(rgb: npt.ArrayLike) -> str:
+    """(200, 30, 30) -> '#c81e1e'."""
+    return "#{:02x}{:02x}{:02x}".format(*(int(c) for c in np.asarray(rgb).reshape(3)))
 
 
 def palette_entries(
@@ -114,7 +116,7 @@ def palette_entries(
     for i in palette_order(pal, w, order):
         entries.append({
             "cluster": int(i),
-            "hex": _hex(pal[i]),
+            "hex": hex_code(pal[i]),
             "rgb": [int(c) for c in pal[i]],
             "lab": [round(float(c), 3) for c in lab[i]],
             "fraction": float(w[i] / total) if total > 0 else 0.0,

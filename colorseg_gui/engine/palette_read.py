@@ -21,6 +21,7 @@ from colorseg_gui.engine.ase import (
     BLOCK_COLOR,
 )
 from colorseg_gui.engine.colorspace import lab_to_srgb
+from colorseg_gui.engine.palette_files import hex_code
 
 READ_FORMATS: dict[str, str] = {
     ".gpl": "GIMP / Inkscape / Krita / Lospec palette",
@@ -75,10 +76,6 @@ class OwnedPalette:
 
 def _key(name: str) -> str:
     return " ".join(name.lower().split())
-
-
-def _hex_name(rgb: tuple[int, int, int]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def _parse_hex(text: str) -> tuple[int, int, int] | None:
@@ -254,5 +251,5 @@ def read_palette(path: str | os.PathLike[str]) -> OwnedPalette:
     if len(colours) > MAX_COLOURS:
         raise PaletteError(source, f"holds {len(colours)} colours; at most {MAX_COLOURS}")
     rgb = np.array([c for c, _ in colours], dtype=np.uint8)
-    names = tuple(name or _hex_name(c) for c, name in colours)
+    names = tuple(name or hex_code(c) for c, name in colours)
     return OwnedPalette(title or source.stem, rgb, names, source)

@@ -12,7 +12,7 @@ protected: those whose every neighbour differs by more than a CIEDE2000 threshol
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import cc3d
@@ -67,7 +67,6 @@ class RegionCounts:
     changes_per_row_after: float
     pixels_changed: int
     max_delta_e: float  # the largest CIEDE2000 between a moved pixel's old and new colour
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 def count_regions(label_map: npt.NDArray[np.integer], connectivity: Connectivity = 4) -> int:

@@ -20,7 +20,12 @@ from colorseg_gui.engine import (
     write_palette,
 )
 from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, paint
-from colorseg_gui.engine.palette_files import palette_order, palette_title, run_meta
+from colorseg_gui.engine.palette_files import (
+    palette_entries,
+    palette_order,
+    palette_title,
+    run_meta,
+)
 from colorseg_gui.gui.worker import RunOutcome
 
 PALETTE_ORDER = "share"  # the palette panel's order too: largest first
@@ -109,27 +114,17 @@ def numbered(outcome: RunOutcome, made: MadeReady | None = None) -> Numbered:
 def recipe(outcome: RunOutcome, make: MakeOptions | None, made: MadeReady | None = None
            ) -> str:
     """The same recipe `colorseg` writes, so that `colorseg --replay` reads the window's too."""
-    from colorseg_gui import __version__
-    from colorseg_gui.batch import Options, recipe_settings
-    from colorseg_gui.engine.make_ready import MakeOptions
-    from colorseg_gui.engine.recipe import recipe_text
+    from colorseg_gui.batch import Options, result_recipe
 
     run = outcome.options
     make = make or MakeOptions()
-    owned = make.owned
-    options = Options(
-        k=run.k, space=run.space, seed=run.seed, init=run.init, max_iter=run.max_iter,
-        tol=run.tol, order=PALETTE_ORDER, make=replace(make, owned=None),
-        owned=(owned.colors, owned.names) if owned is not None else None,
-        owned_mode=owned.mode if owned is not None else "map",
-        metric=owned.metric if owned is not None else "de2000",
-    )
+    options = Options(k=run.k, space=run.space, seed=run.seed, init=run.init,
+                      max_iter=run.max_iter, tol=run.tol, order=PALETTE_ORDER,
+                      make=replace(make, owned=None), owned=make.owned)
     ordered = numbered(outcome, made)
-    entries = [{"hex": "#{:02x}{:02x}{:02x}".format(*(int(v) for v in c))}
-               for c in ordered.palette]
-    for entry, name in zip(entries, ordered.names or [], strict=False):
-        entry["name"] = name
-    return recipe_text(recipe_settings(options), entries, __version__)
+    entries = palette_entries(ordered.palette, ordered.weights, ordered.counts,
+                              order=PALETTE_ORDER, names=ordered.names)
+    return result_recipe(options, entries)
 
 
 def save_result(outcome: RunOutcome, path: Path, *, indexed: bool, source: Path | None,
