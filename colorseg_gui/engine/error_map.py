@@ -14,11 +14,11 @@ import numpy.typing as npt
 from colorseg_gui.engine.color_difference import delta_e_2000
 from colorseg_gui.engine.colorspace import srgb_to_lab
 from colorseg_gui.engine.histogram import ColorHistogram
+from colorseg_gui.engine.render import entry_table
 
 # The scale of the picture: CIEDE2000 0 (black-violet) to 20 and above (yellow). About 2.3 is
 # a just-noticeable difference; above 10 colours read as different ones.
 SCALE_MAX = 20.0
-_TABLE_CELLS = 8 << 20  # distinct colours x palette colours worth a lookup table
 # Viridis (perceptually uniform, readable in greyscale and by dichromats), nine stops.
 _VIRIDIS = np.array([
     (68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
@@ -27,6 +27,11 @@ _VIRIDIS = np.array([
 _LUT = np.stack([np.interp(np.linspace(0, 1, 256), np.linspace(0, 1, len(_VIRIDIS)),
                            _VIRIDIS[:, c]) for c in range(3)], axis=1)
 LUT: npt.NDArray[np.uint8] = np.rint(_LUT).astype(np.uint8)  # 256 x 3
+
+
+def _delta_e(colours: npt.NDArray[np.uint8], palette: npt.NDArray[np.floating]
+             ) -> npt.NDArray[np.float64]:
+    return delta_e_2000(srgb_to_lab(colours), srgb_to_lab(palette))
 
 
 def entry_errors(
@@ -48,11 +53,10 @@ def pixel_errors(
     if label_map is not None:
         flat = np.asarray(label_map).reshape(-1)
         moved = np.flatnonzero(flat != np.asarray(entry_labels)[hist.index])
-        if moved.size > hist.n_colors and hist.n_colors * len(palette) <= _TABLE_CELLS:
-            # Dithered: most pixels moved. One CIEDE2000 per distinct colour and palette
-            # colour, then a lookup per pixel.
-            table = delta_e_2000(srgb_to_lab(hist.colors)[:, None, :],
-                                 srgb_to_lab(palette)[None, :, :]).astype(np.float32)
+        # Dithered: most pixels moved. One CIEDE2000 per distinct colour and palette colour,
+        # then a lookup per pixel.
+        table = entry_table(hist, palette, _delta_e) if moved.size > hist.n_colors else None
+        if table is not None:
             errors[moved] = table[hist.index[moved], flat[moved]]
         elif moved.size:
             colours = hist.colors[hist.index[moved]]

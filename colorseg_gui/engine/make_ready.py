@@ -7,7 +7,6 @@ PNG, label map, masks, palette shares) follows the map they give.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,10 +16,9 @@ from colorseg_gui.engine.dither import DITHERS, Dither, dither_floyd_steinberg, 
 from colorseg_gui.engine.histogram import ColorHistogram
 from colorseg_gui.engine.palette_fit import Metric, in_owned_colours
 from colorseg_gui.engine.regions import CleanupOptions, RegionCounts, clean_regions
-from colorseg_gui.engine.render import render_label_map
+from colorseg_gui.engine.render import entry_table, render_label_map
 
 _CHUNK = 1 << 20  # pixels per pass when comparing with the original (bounded temporaries)
-_TABLE_CELLS = 8 << 20  # distinct colours x palette colours in a lookup table (32 MB)
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,16 +133,3 @@ def _squared_rgb(colours: npt.NDArray[np.uint8], palette: npt.NDArray[np.floatin
                  ) -> npt.NDArray[np.float64]:
     diff = colours.astype(np.float64) - palette
     return np.asarray((diff**2).sum(axis=-1))
-
-
-def entry_table(hist: ColorHistogram, palette: npt.NDArray[np.uint8],
-                measure: Callable[[npt.NDArray[np.uint8], npt.NDArray[np.floating]],
-                                  npt.NDArray[np.floating]]
-                ) -> npt.NDArray[np.float32] | None:
-    """measure(colour, palette colour) for every distinct colour and palette colour, when that
-    table is small enough (a dithered map moves most pixels: a lookup each beats a formula
-    each); None otherwise."""
-    if hist.n_colors * len(palette) > _TABLE_CELLS:
-        return None
-    pal = np.asarray(palette, dtype=np.float64)
-    return np.asarray(measure(hist.colors[:, None, :], pal[None, :, :]), dtype=np.float32)

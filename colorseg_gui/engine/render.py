@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,3 +178,19 @@ def _block_mean(values: npt.NDArray[np.uint8], samples: int) -> npt.NDArray[np.u
     total += (samples * samples) // 2
     total //= samples * samples
     return total.astype(np.uint8)
+
+
+_TABLE_CELLS = 8 << 20  # distinct colours x palette colours in a lookup table (32 MB)
+
+
+def entry_table(hist: ColorHistogram, palette: npt.NDArray[np.uint8],
+                measure: Callable[[npt.NDArray[np.uint8], npt.NDArray[np.floating]],
+                                  npt.NDArray[np.floating]]
+                ) -> npt.NDArray[np.float32] | None:
+    """measure(colour, palette colour) for every distinct colour and palette colour, when that
+    table is small enough (a dithered map moves most pixels: a lookup each beats a formula
+    each); None otherwise."""
+    if hist.n_colors * len(palette) > _TABLE_CELLS:
+        return None
+    pal = np.asarray(palette, dtype=np.float64)
+    return np.asarray(measure(hist.colors[:, None, :], pal[None, :, :]), dtype=np.float32)

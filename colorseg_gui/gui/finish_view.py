@@ -147,7 +147,6 @@ class FinishView(QObject):
     def _on_copy_command(self) -> None:
         from PySide6.QtGui import QGuiApplication
 
-        from colorseg_gui.engine.make_ready import MakeOptions
         from colorseg_gui.gui.command_line import command_line
 
         window = self._window
@@ -157,8 +156,7 @@ class FinishView(QObject):
         palette = panel.loaded_palette
         ticked = [panel.colours.item(i).text() for i in range(panel.colours.count())
                   if panel.colours.item(i).checkState() == Qt.CheckState.Checked]
-        make = dataclasses.replace(self._make or MakeOptions(), owned=self._owned)
-        text, cannot = command_line(image, window.options_panel.options(), make,
+        text, cannot = command_line(image, window.options_panel.options(), self._options(),
                                     palette.path if palette is not None else None, ticked,
                                     palette is not None and len(ticked) == len(palette))
         QGuiApplication.clipboard().setText(text)
@@ -186,12 +184,13 @@ class FinishView(QObject):
         self._send()
 
     def _send(self) -> None:
-        import dataclasses
+        self.finisher.set_options(self._options())
 
+    def _options(self) -> MakeOptions:
+        """The panels' settings as one MakeOptions (cleanup and dithering, own colours)."""
         from colorseg_gui.engine.make_ready import MakeOptions
 
-        make = self._make if self._make is not None else MakeOptions()
-        self.finisher.set_options(dataclasses.replace(make, owned=self._owned))
+        return dataclasses.replace(self._make or MakeOptions(), owned=self._owned)
 
     @Slot()
     def _on_show_action(self) -> None:

@@ -96,7 +96,9 @@ def finish(outcome: RunOutcome, options: MakeOptions, show: str) -> Finished:
     names = made.names if made is not None else None
     return Finished(
         outcome=outcome, options=options, show=show, made=made, label_map=label_map,
-        weights=weights, image=image, preview=_preview(image, outcome.preview),
+        weights=weights, image=image,
+        # The plain result keeps the worker's preview: no second, cruder downscale of it.
+        preview=outcome.preview if image is outcome.image else _preview(image, outcome.preview),
         errors=summary, mean_delta_e=mean_delta_e,
         confusions=confusable_pairs(palette), split_cluster=int(np.argmax(gains)),
         palette=palette, names=names,
