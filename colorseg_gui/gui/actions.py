@@ -29,6 +29,8 @@ class Actions:
     export_palette: QAction
     export_masks: QAction
     quit: QAction
+    undo: QAction
+    redo: QAction
     copy_result: QAction
     paste: QAction
     fit: QAction
@@ -133,6 +135,18 @@ def create_actions(window: QMainWindow) -> Actions:
             window, "Export &Masks…", "Write one black-and-white PNG mask per cluster into a folder"
         ),
         quit=_action(window, "&Quit", "Quit ColorSeg", _keys(QKeySequence.StandardKey.Quit)),
+        undo=_action(
+            window,
+            "&Undo",
+            "Back to the result before, without computing it again",
+            _keys(QKeySequence.StandardKey.Undo),
+        ),
+        redo=_action(
+            window,
+            "&Redo",
+            "Forward to the next result again",
+            _keys("Ctrl+Shift+Z", "Ctrl+Y"),
+        ),
         copy_result=_action(
             window,
             "&Copy Result",
@@ -192,6 +206,8 @@ def create_actions(window: QMainWindow) -> Actions:
         ),
         themes=_theme_actions(window),
     )
+    actions.undo.setObjectName("undoAction")
+    actions.redo.setObjectName("redoAction")
     actions.fit_enlarges.setCheckable(True)
     actions.fit_enlarges.setChecked(True)
     actions.recent_menu.setToolTipsVisible(True)
@@ -234,6 +250,8 @@ def build_menus(
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     edit_menu = bar.addMenu("&Edit")
+    edit_menu.addActions([actions.undo, actions.redo])
+    edit_menu.addSeparator()
     edit_menu.addActions([actions.copy_result, actions.paste])
     view_menu = bar.addMenu("&View")
     view_menu.addActions([actions.fit, actions.actual_size, actions.zoom_in, actions.zoom_out])

@@ -1,4 +1,4 @@
-"""Owns the worker threads: one QThread per run, generations, throttled previews."""
+"""Schedules the worker threads (one QThread per run, generations) and feeds the run model."""
 
 from __future__ import annotations
 
@@ -6,27 +6,21 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from colorseg_gui.gui.options_panel import RunOptions
+from colorseg_gui.gui.run.model import RunModel
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.loading import Picture
-    from colorseg_gui.gui.worker import (
-        ImageCache,
-        Job,
-        LoadedImage,
-        PreviewFrame,
-        RunOutcome,
-        SegmentationWorker,
-    )
+    from colorseg_gui.engine import KMeansOptions, Picture
+    from colorseg_gui.gui.run.records import ImageCache, Job, LoadedImage, PreviewFrame, RunOutcome
+    from colorseg_gui.gui.run.steps import StepSummary
+    from colorseg_gui.gui.worker import SegmentationWorker
 
 # The worker module (numpy, Pillow, the engine) is imported by the first run, not with the
 # window: the first window appears sooner (launch.py preloads numpy, Pillow and the engine).
 
 log = logging.getLogger(__name__)
 
-PAINT_INTERVAL_MS = 33  # at most ~30 previews a second reach the window
 JOIN_TIMEOUT_MS = 30_000
 
 # Every thread any controller started and that has not been joined yet; the test suite
@@ -55,29 +49,23 @@ def _is_running(thread: QThread) -> bool:
 
 
 class SegmentationController(QObject):
-    """Turns requests (open, new options, stop) into worker runs; drops stale signals."""
+    """Turns requests (open, new options, stop) into worker runs; drops stale signals.
 
-    image_loaded = Signal(int, object)  # generation, LoadedImage
-    preview_ready = Signal(int, object)  # generation, PreviewFrame (throttled, newest wins)
-    result_ready = Signal(int, object)  # generation, RunOutcome
+    It holds no run state of its own: what is open, counted and made lives in the
+    :class:`RunModel` it feeds, which the widgets follow.
+    """
+
     load_failed = Signal(str)  # "<file>: <reason>"
     run_failed = Signal(int, str)
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, model: RunModel | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.model = model if model is not None else RunModel(self)
         self._generation = 0
         self._runs: dict[QThread, SegmentationWorker] = {}
-        self._options = RunOptions()
-        self._image: LoadedImage | None = None
-        self._cache: ImageCache | None = None
-        self._completed_for: RunOptions | None = None  # options of the image's finished result
+        self._options: KMeansOptions | None = None  # of the latest request
         self._busy = False
-        self._pending: PreviewFrame | None = None
-        self._paint_clock = QElapsedTimer()
-        self._paint_timer = QTimer(self)
-        self._paint_timer.setSingleShot(True)
-        self._paint_timer.timeout.connect(self._flush_preview)
         self._closed = False
         # The run counting the current image's histogram, which a change of options lets
         # finish counting (superseded, not cancelled), and whether a run waits for it.
@@ -90,18 +78,6 @@ class SegmentationController(QObject):
         return self._generation
 
     @property
-    def image(self) -> LoadedImage | None:
-        return self._image
-
-    @property
-    def cache(self) -> ImageCache | None:
-        return self._cache
-
-    @property
-    def options(self) -> RunOptions:
-        return self._options
-
-    @property
     def busy(self) -> bool:
         return self._busy
 
@@ -109,26 +85,22 @@ class SegmentationController(QObject):
         return [thread for thread in self._runs if _is_running(thread)]
 
     # ----- requests ----------------------------------------------------------------------
-    def open_path(self, path: Path, options: RunOptions | None = None) -> int:
+    def open_path(self, path: Path, options: KMeansOptions) -> int:
         """Decode ``path`` and cluster it; the current image stays until it has loaded."""
-        if options is not None:
-            self._options = options
-        self._awaiting_cache = False
-        from colorseg_gui.gui.worker import Job
+        from colorseg_gui.gui.run.records import Job
 
-        return self._start(Job(self._next_generation(), self._options, path=Path(path)))
+        self._options, self._awaiting_cache = options, False
+        return self._start(Job(self._next_generation(), options, path=Path(path)))
 
-    def open_picture(self, picture: Picture, options: RunOptions | None = None) -> int:
-        if options is not None:
-            self._options = options
-        self._awaiting_cache = False
-        from colorseg_gui.gui.worker import Job
+    def open_picture(self, picture: Picture, options: KMeansOptions) -> int:
+        from colorseg_gui.gui.run.records import Job
 
-        return self._start(Job(self._next_generation(), self._options, picture=picture))
+        self._options, self._awaiting_cache = options, False
+        return self._start(Job(self._next_generation(), options, picture=picture))
 
-    def set_options(self, options: RunOptions) -> int | None:
+    def set_options(self, options: KMeansOptions) -> int | None:
         """Re-run the current image with ``options``, from the cached histogram."""
-        if options == self._completed_for and options == self._options:
+        if self.model.finished_with(options) and options == self._options:
             return None
         self._options = options
         return self._rerun()
@@ -138,6 +110,7 @@ class SegmentationController(QObject):
         stopped = False
         if self._awaiting_cache:  # nothing clusters yet: just do not start
             self._awaiting_cache = False
+            self.model.run_ended()
             self._set_busy(False)
             stopped = True
         for thread, worker in self._runs.items():
@@ -146,10 +119,22 @@ class SegmentationController(QObject):
                 stopped = True
         return stopped
 
+    def cancel(self) -> None:
+        """Drop the run under way and everything it would still send (undo, history)."""
+        self._next_generation(keep_builder=True)
+        self._awaiting_cache = False
+        if self.model.running:
+            self.model.run_ended()
+        if not self._builder_running():
+            self._set_busy(False)
+
+    def follow(self, options: KMeansOptions) -> None:
+        """The history shows a result made with ``options``: asking for them does nothing."""
+        self._options = options
+
     def shutdown(self) -> None:
         """Interrupt and join every worker (window closing). Never terminates a thread."""
         self._closed = True
-        self._paint_timer.stop()
         self._generation += 1
         for thread, worker in list(self._runs.items()):
             worker.cancel()
@@ -165,8 +150,6 @@ class SegmentationController(QObject):
     # ----- internals ---------------------------------------------------------------------
     def _next_generation(self, keep_builder: bool = False) -> int:
         self._generation += 1
-        self._pending = None
-        self._paint_timer.stop()
         for thread, worker in self._runs.items():
             if keep_builder and worker.job.generation == self._builder_gen:
                 worker.supersede()  # still counting this image's colours: let it finish
@@ -182,29 +165,27 @@ class SegmentationController(QObject):
         )
 
     def _rerun(self) -> int | None:
-        if self._image is None:
+        model = self.model
+        if model.image is None or self._options is None:
             return None
-        if self._cache is None and self._builder_running():
+        from colorseg_gui.gui.run.records import Job
+
+        if model.cache is None and self._builder_running():
             # Counting this image's colours is under way: start from it when it is done.
             gen = self._next_generation(keep_builder=True)
             self._awaiting_cache = True
+            model.begin_run(self._options)
             self._set_busy(True)
             return gen
         gen = self._next_generation()
         self._awaiting_cache = False
-        from colorseg_gui.gui.worker import Job
-
-        if self._cache is not None:
-            job = Job(gen, self._options, cache=self._cache, announce=False)
+        model.begin_run(self._options)
+        if model.cache is not None:
+            job = Job(gen, self._options, cache=model.cache, announce=False)
         else:  # the run counting this image's colours failed: count them again
             self._builder_gen = gen
-            job = Job(
-                gen,
-                self._options,
-                picture=self._image.picture,
-                announce=False,
-                sample_preview=False,
-            )
+            job = Job(gen, self._options, picture=model.image.picture, announce=False,
+                      sample_preview=False)
         return self._start(job)
 
     def _start(self, job: Job) -> int:
@@ -225,6 +206,7 @@ class SegmentationController(QObject):
         worker.loaded.connect(self._on_loaded)
         worker.prepared.connect(self._on_prepared)
         worker.step_ready.connect(self._on_step_ready)
+        worker.frame_ready.connect(self._on_frame_ready)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
         worker.load_failed.connect(self._on_load_failed)
@@ -253,57 +235,45 @@ class SegmentationController(QObject):
         if not self._awaiting_cache and not any(
             w.job.generation == self._generation for w in self._runs.values()
         ):
+            if self.model.running and not self._closed:
+                self.model.run_ended()  # interrupted, failed or cancelled: no result comes
             self._set_busy(False)
 
     @Slot(int, object)
     def _on_loaded(self, gen: int, loaded: LoadedImage) -> None:
         if gen != self._generation:
             return
-        self._image, self._cache, self._completed_for = loaded, None, None
         self._builder_gen = gen
-        self.image_loaded.emit(gen, loaded)
+        self.model.set_image(loaded)
+        if self._options is not None:
+            self.model.begin_run(self._options)
 
     @Slot(int, object)
     def _on_prepared(self, gen: int, cache: ImageCache) -> None:
-        if self._image is None or cache.source is not self._image.picture:
+        if not self.model.set_cache(cache):
             return  # counted for an image that is no longer open
-        self._cache = cache
         if gen == self._builder_gen:
             self._builder_gen = None
-        if self._awaiting_cache:
+        if self._awaiting_cache and self._options is not None:
             self._awaiting_cache = False
-            from colorseg_gui.gui.worker import Job
+            from colorseg_gui.gui.run.records import Job
 
             self._start(Job(self._generation, self._options, cache=cache, announce=False))
 
     @Slot(int, object)
-    def _on_step_ready(self, gen: int, frame: PreviewFrame) -> None:
-        if gen != self._generation:
-            return
-        self._pending = frame
-        if self._paint_timer.isActive():
-            return  # the newest frame goes out when the timer fires
-        elapsed = self._paint_clock.elapsed() if self._paint_clock.isValid() else 10**9
-        if elapsed >= PAINT_INTERVAL_MS:
-            self._flush_preview()
-        else:
-            self._paint_timer.start(PAINT_INTERVAL_MS - elapsed)
+    def _on_step_ready(self, gen: int, summary: StepSummary) -> None:
+        if gen == self._generation:
+            self.model.add_step(summary)
 
-    @Slot()
-    def _flush_preview(self) -> None:
-        frame, self._pending = self._pending, None
-        if frame is not None:
-            self._paint_clock.start()
-            self.preview_ready.emit(self._generation, frame)
+    @Slot(int, object)
+    def _on_frame_ready(self, gen: int, frame: PreviewFrame) -> None:
+        if gen == self._generation:
+            self.model.show_frame(frame)
 
     @Slot(int, object)
     def _on_finished(self, gen: int, outcome: RunOutcome) -> None:
-        if gen != self._generation:
-            return
-        self._pending = None
-        self._paint_timer.stop()
-        self._completed_for = None if outcome.stopped else outcome.options
-        self.result_ready.emit(gen, outcome)
+        if gen == self._generation:
+            self.model.finish_run(outcome)
 
     @Slot(int, str)
     def _on_failed(self, gen: int, message: str) -> None:
@@ -316,7 +286,10 @@ class SegmentationController(QObject):
             return
         self.load_failed.emit(message)
         # The open image stays: finish its interrupted run, if any, from the cache.
-        if self._image is not None and self._completed_for != self._options:
+        model = self.model
+        if model.image is not None and self._options is not None and not (
+                model.finished_with(self._options)):
             self._rerun()
         else:
+            self._options = model.outcome.options if model.outcome is not None else None
             self._set_busy(False)

@@ -26,7 +26,7 @@ from colorseg_gui.engine.palette_files import (
     palette_title,
     run_meta,
 )
-from colorseg_gui.gui.worker import RunOutcome
+from colorseg_gui.gui.run.records import RunOutcome
 
 PALETTE_ORDER = "share"  # the palette panel's order too: largest first
 

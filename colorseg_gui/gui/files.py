@@ -1,4 +1,4 @@
-"""File dialogs and the save/export commands of the window.
+"""File dialogs and the save/export commands of the window (they read the run model).
 
 The engine and the export module (numpy, Pillow) are imported by the commands that use
 them, not with the window: the first window appears sooner.
@@ -7,15 +7,21 @@ them, not with the window: the first window appears sooner.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from colorseg_gui.gui.overwrite import confirm_replace, same_file
+from colorseg_gui.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from colorseg_gui.gui.main_window import MainWindow
+    from colorseg_gui.gui.finish_view import FinishView
+    from colorseg_gui.gui.run.model import RunModel
+    from colorseg_gui.gui.run.records import RunOutcome
+    from colorseg_gui.gui.settings import Settings
 
 
 # Tags of the background writes, and what the window says when one fails.
@@ -37,7 +43,7 @@ def describe_written(tag: str, value: object) -> str:
 
 
 def open_filter() -> str:
-    from colorseg_gui.engine.loading import SUPPORTED_EXTENSIONS
+    from colorseg_gui.engine import SUPPORTED_EXTENSIONS
 
     patterns = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
     return f"Images ({patterns});;All files (*)"
@@ -69,120 +75,167 @@ def ask_folder(parent: QWidget, title: str, folder: str) -> Path | None:
     return Path(name) if name else None
 
 
-def _may_write(window: MainWindow, paths: list[Path]) -> bool:
-    """Never the opened image; anything that exists only after the user says Replace."""
-    source = _source(window)
-    if any(same_file(path, source) for path in paths):
-        QMessageBox.warning(
-            window, "Cannot save",
-            f"{source.name if source else 'That file'} is the image you opened. ColorSeg never "
-            "writes over its input: choose another name or folder.",
-        )
-        return False
-    return confirm_replace(window, paths)
+class FileCommands(QObject):
+    """Save, Save As, Export Palette, Export Masks and Copy Result, for the model's result.
 
+    Writes run on task threads; ``written`` reports each one done, failures get a dialog.
+    """
 
-def _stem(window: MainWindow) -> str:
-    loaded = window.loaded
-    if loaded is not None and loaded.picture.path is not None:
-        return loaded.picture.path.stem
-    return "pasted"
+    written = Signal(object)  # Path (or list of mask paths) once a save/export is done
 
+    def __init__(self, parent: QWidget, model: RunModel, settings: Settings,
+                 finishing: FinishView, k_asked: Callable[[], int],
+                 show_message: Callable[[str, int], None]) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._model = model
+        self._settings = settings
+        self._finishing = finishing
+        self._k_asked = k_asked  # the options panel's k, before any result exists
+        self._show = show_message
+        self.tasks = TaskRunner(self)
+        self.tasks.succeeded.connect(self._on_task_succeeded)
+        self.tasks.failed.connect(self._on_task_failed)
 
-def suggested_path(window: MainWindow, ext: str = ".png") -> Path:
-    """``<stem>_cluster<k>`` beside the input, or in the last folder for a pasted image."""
-    outcome = window.outcome
-    k = outcome.k if outcome is not None else window.options_panel.options().k
-    loaded = window.loaded
-    if loaded is not None and loaded.picture.path is not None:
-        from colorseg_gui.engine.writers import default_output_name
+    @property
+    def _outcome(self) -> RunOutcome | None:
+        return self._model.outcome
 
-        return default_output_name(loaded.picture.path, k, ext)
-    return Path(window.settings.last_folder) / f"pasted_cluster{k}{ext}"
+    def _source(self) -> Path | None:
+        image = self._model.image
+        return image.picture.path if image is not None else None
 
+    def _may_write(self, paths: list[Path]) -> bool:
+        """Never the opened image; anything that exists only after the user says Replace."""
+        source = self._source()
+        if any(same_file(path, source) for path in paths):
+            QMessageBox.warning(
+                self._parent, "Cannot save",
+                f"{source.name if source else 'That file'} is the image you opened. ColorSeg "
+                "never writes over its input: choose another name or folder.",
+            )
+            return False
+        return confirm_replace(self._parent, paths)
 
-def _source(window: MainWindow) -> Path | None:
-    loaded = window.loaded
-    return loaded.picture.path if loaded is not None else None
+    def _stem(self) -> str:
+        source = self._source()
+        return source.stem if source is not None else "pasted"
 
+    def suggested_path(self, ext: str = ".png") -> Path:
+        """``<stem>_cluster<k>`` beside the input, or in the last folder for a pasted image."""
+        outcome = self._outcome
+        k = outcome.k if outcome is not None else self._k_asked()
+        source = self._source()
+        if source is not None:
+            from colorseg_gui.engine import default_output_name
 
-def _write(window: MainWindow, path: Path, indexed: bool) -> Path | None:
-    """Start writing the result to ``path`` off the GUI thread; the window reports the end."""
-    from colorseg_gui.gui import export
+            return default_output_name(source, k, ext)
+        return Path(self._settings.last_folder) / f"pasted_cluster{k}{ext}"
 
-    outcome = window.outcome
-    if outcome is None:
-        return None
-    write = functools.partial(export.save_result, indexed=indexed, source=_source(window),
-                              made=window.finishing.made_for(outcome),
-                              make=window.finishing.options_for(outcome))
-    window.tasks.run(SAVE, write, outcome, path)
-    window.statusBar().showMessage(f"Saving {path.name}…")
-    return path
+    def _write(self, path: Path, indexed: bool) -> Path | None:
+        """Start writing the result to ``path`` off the GUI thread."""
+        from colorseg_gui.gui import export
 
+        outcome = self._outcome
+        if outcome is None:
+            return None
+        write = functools.partial(export.save_result, indexed=indexed, source=self._source(),
+                                  made=self._finishing.made_for(outcome),
+                                  make=self._finishing.options_for(outcome))
+        self.tasks.run(SAVE, write, outcome, path)
+        self._show(f"Saving {path.name}…", 0)
+        return path
 
-def save(window: MainWindow) -> Path | None:
-    """Ctrl+S: the default name beside the image, asking before replacing it."""
-    if window.outcome is None:
-        return None
-    if window.loaded is None or window.loaded.picture.path is None:
-        return save_as(window)
-    path = suggested_path(window)
-    if not _may_write(window, [path]):
-        return None
-    return _write(window, path, indexed=False)
+    @Slot()
+    def save(self) -> Path | None:
+        """Ctrl+S: the default name beside the image, asking before replacing it."""
+        if self._outcome is None:
+            return None
+        if self._source() is None:
+            return self.save_as()
+        path = self.suggested_path()
+        if not self._may_write([path]):
+            return None
+        return self._write(path, indexed=False)
 
+    @Slot()
+    def save_as(self) -> Path | None:
+        from colorseg_gui.engine import IMAGE_FORMATS
+        from colorseg_gui.gui import export
 
-def save_as(window: MainWindow) -> Path | None:
-    from colorseg_gui.engine import IMAGE_FORMATS
-    from colorseg_gui.gui import export
+        if self._outcome is None:
+            return None
+        answer = ask_save_path(self._parent, "Save result as", self.suggested_path(),
+                               export.IMAGE_FILTERS)
+        if answer is None:
+            return None
+        path, chosen = export.final_path(*answer, export.IMAGE_FILTERS, IMAGE_FORMATS)
+        self._settings.last_folder = str(path.parent)
+        if not self._may_write([path]):
+            return None
+        return self._write(path, indexed=chosen == export.INDEXED_FILTER)
 
-    if window.outcome is None:
-        return None
-    answer = ask_save_path(window, "Save result as", suggested_path(window), export.IMAGE_FILTERS)
-    if answer is None:
-        return None
-    path, chosen = export.final_path(*answer, export.IMAGE_FILTERS, IMAGE_FORMATS)
-    window.settings.last_folder = str(path.parent)
-    if not _may_write(window, [path]):
-        return None
-    return _write(window, path, indexed=chosen == export.INDEXED_FILTER)
+    @Slot()
+    def export_palette(self) -> Path | None:
+        from colorseg_gui.engine import PALETTE_FORMATS
+        from colorseg_gui.gui import export
 
+        outcome = self._outcome
+        if outcome is None:
+            return None
+        suggested = self.suggested_path(".gpl")
+        answer = ask_save_path(self._parent, "Export palette", suggested, export.PALETTE_FILTERS)
+        if answer is None:
+            return None
+        path, _ = export.final_path(*answer, export.PALETTE_FILTERS, PALETTE_FORMATS)
+        if not self._may_write([path]):
+            return None
+        image = self._model.image
+        name = image.picture.name if image is not None else "image"
+        self.tasks.run(PALETTE, export.export_palette, outcome, path, name,
+                       self._finishing.made_for(outcome))
+        return path
 
-def export_palette_dialog(window: MainWindow) -> Path | None:
-    from colorseg_gui.engine import PALETTE_FORMATS
-    from colorseg_gui.gui import export
+    @Slot()
+    def export_masks(self) -> Path | None:
+        from colorseg_gui.gui import export
 
-    outcome = window.outcome
-    if outcome is None:
-        return None
-    suggested = suggested_path(window, ".gpl")
-    answer = ask_save_path(window, "Export palette", suggested, export.PALETTE_FILTERS)
-    if answer is None:
-        return None
-    path, _ = export.final_path(*answer, export.PALETTE_FILTERS, PALETTE_FORMATS)
-    if not _may_write(window, [path]):
-        return None
-    name = window.loaded.picture.name if window.loaded is not None else "image"
-    window.tasks.run(PALETTE, export.export_palette, outcome, path, name,
-                     window.finishing.made_for(outcome))
-    return path
+        outcome = self._outcome
+        if outcome is None:
+            return None
+        folder = ask_folder(self._parent, "Export masks into folder",
+                            str(self.suggested_path().parent))
+        if folder is None:
+            return None
+        from colorseg_gui.engine import mask_names
 
+        stem = self._stem()  # <stem>_mask<N>.png, as `colorseg --masks` names them
+        if not self._may_write([folder / name for name in mask_names(stem, outcome.k)]):
+            return None
+        self.tasks.run(MASKS, export.export_masks, outcome, folder, stem,
+                       self._finishing.made_for(outcome))
+        return folder
 
-def export_masks_dialog(window: MainWindow) -> Path | None:
-    from colorseg_gui.gui import export
+    @Slot()
+    def copy_result(self) -> None:
+        outcome = self._outcome
+        if outcome is not None:
+            from PySide6.QtGui import QGuiApplication
 
-    outcome = window.outcome
-    if outcome is None:
-        return None
-    folder = ask_folder(window, "Export masks into folder", str(suggested_path(window).parent))
-    if folder is None:
-        return None
-    from colorseg_gui.engine.writers import mask_names
+            from colorseg_gui.gui.qimage import array_to_qimage
 
-    stem = _stem(window)  # <stem>_mask<N>.png, as `colorseg --masks` names them
-    if not _may_write(window, [folder / name for name in mask_names(stem, outcome.k)]):
-        return None
-    window.tasks.run(MASKS, export.export_masks, outcome, folder, stem,
-                     window.finishing.made_for(outcome))
-    return folder
+            QGuiApplication.clipboard().setImage(array_to_qimage(outcome.image))
+            self._show("Result copied to the clipboard", 4000)
+
+    @Slot(str, object)
+    def _on_task_succeeded(self, tag: str, value: object) -> None:
+        self._show(describe_written(tag, value), 8000)
+        self.written.emit(value)
+
+    @Slot(str, str)
+    def _on_task_failed(self, tag: str, message: str) -> None:
+        self._show(message, 8000)
+        QMessageBox.warning(self._parent, FAILURE_TITLES.get(tag, "Cannot write file"), message)
+
+    def shutdown(self) -> None:
+        self.tasks.shutdown()  # lets a save in progress finish writing

@@ -15,9 +15,9 @@ from colorseg_gui.gui.own_colours_panel import OwnColoursPanel
 from colorseg_gui.gui.palette_view import CLUSTER_ROLE, hex_color
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, OwnedColours
+    from colorseg_gui.engine import MadeReady, MakeOptions, OwnedColours
     from colorseg_gui.gui.main_window import MainWindow
-    from colorseg_gui.gui.worker import RunOutcome
+    from colorseg_gui.gui.run.records import RunOutcome
 
 _DEFICIENCY_WORDS = {"protanopia": "protanopia (no red cones)",
                      "deuteranopia": "deuteranopia (no green cones)",
@@ -26,7 +26,7 @@ _DEFICIENCY_WORDS = {"protanopia": "protanopia (no red cones)",
 
 def _legend() -> QLabel:
     """ΔE 0 [viridis gradient] 20+: what the error map's colours mean."""
-    from colorseg_gui.engine.error_map import LUT, SCALE_MAX
+    from colorseg_gui.engine import LUT, SCALE_MAX
 
     image = QImage(128, 10, QImage.Format.Format_RGB32)
     gradient = QLinearGradient(0, 0, 128, 0)
@@ -90,7 +90,7 @@ class FinishView(QObject):
         self.own_colours.owned_changed.connect(self._on_owned_changed)
         self.finisher.finished.connect(self._on_finished)
         self.finisher.failed.connect(self._on_failed)
-        window.display.result_shown.connect(self._on_result_shown)
+        window.model.outcome_changed.connect(self._on_result_shown)
         window.options_panel.options_changed.connect(self._on_run_changed)
 
     def _show_menu(self, window: MainWindow) -> dict[str, QAction]:
@@ -165,7 +165,7 @@ class FinishView(QObject):
         window.statusBar().showMessage(said, 8000)
 
     @Slot(object)
-    def _on_result_shown(self, outcome: RunOutcome) -> None:
+    def _on_result_shown(self, outcome: RunOutcome | None) -> None:
         self.finisher.set_outcome(outcome)
 
     @Slot(object)
@@ -188,7 +188,7 @@ class FinishView(QObject):
 
     def _options(self) -> MakeOptions:
         """The panels' settings as one MakeOptions (cleanup and dithering, own colours)."""
-        from colorseg_gui.engine.make_ready import MakeOptions
+        from colorseg_gui.engine import MakeOptions
 
         return dataclasses.replace(self._make or MakeOptions(), owned=self._owned)
 
@@ -199,7 +199,7 @@ class FinishView(QObject):
         if isinstance(value, str):
             layout = self.legend.layout()
             if value == SHOW_ERRORS and layout is not None and layout.count() == 0:
-                from colorseg_gui.engine.error_map import SCALE_MAX
+                from colorseg_gui.engine import SCALE_MAX
 
                 layout.addWidget(QLabel("ΔE 0"))
                 layout.addWidget(_legend())
@@ -216,7 +216,7 @@ class FinishView(QObject):
         from colorseg_gui.gui.qimage import ArrayImage
 
         window = self._window
-        if window.display.outcome is not finished.outcome:
+        if window.model.outcome is not finished.outcome:
             return
         outcome = finished.outcome
         opaque = outcome.result.histogram.alpha is None or finished.show == SHOW_ERRORS

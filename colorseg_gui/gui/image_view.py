@@ -60,6 +60,9 @@ class ImageView(QWidget):
         self._image_size: QSize | None = None
         self._original = ImageLayer(None, None)
         self._result = ImageLayer(None, None)
+        # A/B: another result in the original's place in split and side by side.
+        self._reference: ImageLayer | None = None
+        self._captions = ("", "")
         self._overlay: QImage | None = None
         self._overlay_labels: npt.NDArray[np.uint8] | None = None
         self._mode = compare.RESULT
@@ -79,10 +82,24 @@ class ImageView(QWidget):
         self._image_size = QSize(size)
         self._original = ImageLayer(small, full)
         self._result = ImageLayer(None, None)
+        self._reference = None
         self._overlay = None
         self._fit = True
         self._apply_fit()
         self.update()
+
+    def set_reference(self, small: QImage | ArrayImage | None, full: ArrayImage | None,
+                      caption: str = "A", result_caption: str = "B") -> None:
+        """Compare the result with another one (A/B) instead of the original; None: end."""
+        self._reference = None if small is None else ImageLayer(small, full)
+        self._captions = (caption, result_caption)
+        if self._mode in (compare.RESULT, compare.ORIGINAL) and self._reference is not None:
+            self.set_mode(compare.SPLIT)  # an A/B shows two results: one alone compares none
+        self.update()
+
+    @property
+    def comparing(self) -> bool:
+        return self._reference is not None
 
     def set_result(self, small: QImage | ArrayImage | None, full: ArrayImage | None) -> None:
         self._result = ImageLayer(small, full)
@@ -263,12 +280,19 @@ class ImageView(QWidget):
             if layer_name == compare.RESULT and show_original:
                 layer_name = compare.ORIGINAL
             layer = self._original if layer_name == compare.ORIGINAL else self._result
+            caption = pane.caption
+            a_b = self._reference is not None and self._mode in (compare.SPLIT,
+                                                                 compare.SIDE_BY_SIDE)
+            if a_b and not self._space_held and self._reference is not None:
+                if pane.layer == compare.ORIGINAL:
+                    layer, caption = self._reference, self._captions[0]
+                else:
+                    caption = self._captions[1]
             overlay = self._overlay if layer_name == compare.RESULT else None
             view_paint.paint_layer(
                 painter, pane, layer, self._placement(), overlay, self._checker_brush()
             )
-            if pane.caption:
-                caption = pane.caption
+            if caption:
                 if pane.layer == compare.RESULT and not self.has_result():
                     caption = "Result (computing…)"
                 on_right = pane.layer == compare.RESULT and self._mode == compare.SPLIT

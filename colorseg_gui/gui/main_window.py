@@ -1,4 +1,4 @@
-"""The main window: wires the view, panels, actions and the segmentation controller."""
+"""The main window: wires the view, panels and actions to the run model and its controller."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -14,7 +14,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
 )
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
@@ -24,17 +24,20 @@ from colorseg_gui.gui.hold_compare import HoldToCompare
 from colorseg_gui.gui.image_view import ImageView
 from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
 from colorseg_gui.gui.palette_view import PaletteView
-from colorseg_gui.gui.run_display import RunDisplay
+from colorseg_gui.gui.run.commands import HistoryCommands
+from colorseg_gui.gui.run.display import RunDisplay
+from colorseg_gui.gui.run.history_view import HistoryView
+from colorseg_gui.gui.run.model import RunModel
+from colorseg_gui.gui.run.timeline import TimelineView
 from colorseg_gui.gui.segmented import SegmentedControl
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusBar, StatusFields, plural
-from colorseg_gui.gui.tasks import TaskRunner
 from colorseg_gui.gui.zoom_box import ZoomBox
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.loading import Picture
+    from colorseg_gui.engine import Picture
     from colorseg_gui.gui.batch_dialog import BatchDialog
-    from colorseg_gui.gui.worker import LoadedImage, RunOutcome
+    from colorseg_gui.gui.run.records import LoadedImage, RunOutcome
 
 # numpy, Pillow, the engine and the worker are imported where they are first needed (an
 # image arrives), not with the window, which then appears in about half the time; launch.py
@@ -45,11 +48,13 @@ APP_NAME = "ColorSeg"
 
 
 class MainWindow(QMainWindow):
-    """Drop an image, move k, watch the segmentation refine live."""
+    """Drop an image, move k, watch the segmentation refine live, go back through results.
 
-    preview_shown = Signal(int)  # iteration of each intermediate result painted
-    result_ready = Signal(object)  # RunOutcome of the current request, when it ends
-    files_written = Signal(object)  # Path (or list of mask paths) once a save/export is done
+    What is open and what was made of it lives in ``self.model`` (gui/run/model.py); the
+    window's own public signals are the model's and the display's, not relays of them:
+    ``preview_shown(int)`` (a frame painted, live or from the timeline), ``result_ready``
+    (a run ended and is painted), ``files_written`` (a save or export is done).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,13 +63,12 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.settings = Settings()
-        self.controller = SegmentationController(self)
-        self.tasks = TaskRunner(self)
+        self.model = RunModel(self)
+        self.controller = SegmentationController(self.model, self)
         self._ignored = 0  # files dropped together with the one being opened
         self.batch_dialog: BatchDialog | None = None  # offered when several files arrive
 
         self.view = ImageView()
-        self.setCentralWidget(self.view)
         self._hold_compare = HoldToCompare(self, self.view.set_show_original,
                                            self.view.has_image)
         app = QCoreApplication.instance()
@@ -75,24 +79,39 @@ class MainWindow(QMainWindow):
         options_dock = self._dock("Options", "optionsDock", self.options_panel)
         palette_dock = self._dock("Palette", "paletteDock", self.palette_view)
         self._docks = [options_dock, palette_dock]
+        self.history_view = HistoryView(self.model)
+        history_dock = self._dock("History", "historyDock", self.history_view,
+                                  Qt.DockWidgetArea.BottomDockWidgetArea)
         self.commands: Actions = create_actions(self)
         self.zoom_box = ZoomBox()
         build_menus(
             self,
             self.commands,
-            [options_dock.toggleViewAction(), palette_dock.toggleViewAction()],
+            [d.toggleViewAction() for d in (options_dock, palette_dock, history_dock)],
             self.zoom_box,
         )
         self.setStatusBar(StatusBar())
         self.status = StatusFields(self.statusBar())
-        self.display = RunDisplay(self.controller, self.view, self.palette_view, self.status, self)
+        self.display = RunDisplay(self.model, self.view, self.palette_view, self.status, self)
+        self.timeline = TimelineView(self.model, self.display)
+        self.setCentralWidget(self._centre())
         self.finishing = FinishView(self)  # cleanup, dithering, error map, colour vision
+        self.file_commands = files.FileCommands(
+            self, self.model, self.settings, self.finishing,
+            lambda: self.options_panel.options().k, self.statusBar().showMessage)
+        self.tasks = self.file_commands.tasks
+        self.history = HistoryCommands(self.model, self.controller, self.options_panel,
+                                       self.commands.undo, self.commands.redo,
+                                       self.history_view, self.statusBar().showMessage)
+        self.preview_shown = self.display.preview_shown
+        self.result_ready = self.model.result_ready
+        self.files_written = self.file_commands.written
         self._connect()
         app = QCoreApplication.instance()
         if app is not None:  # safety net: a quit that bypasses closeEvent still joins workers
-            app.aboutToQuit.connect(self.controller.shutdown)
-            app.aboutToQuit.connect(self.tasks.shutdown)
-            app.aboutToQuit.connect(self.finishing.shutdown)
+            for shutdown in (self.controller.shutdown, self.file_commands.shutdown,
+                             self.finishing.shutdown, self.timeline.shutdown):
+                app.aboutToQuit.connect(shutdown)
         self._restore()
         self.theme = theme.attach(
             self.commands.themes, self.settings, self.findChild(SegmentedControl, "compareControl")
@@ -101,7 +120,18 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         self.statusBar().showMessage("Drop an image, or press Ctrl+O to open one")
 
-    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+    def _centre(self) -> QWidget:
+        """The view with the convergence timeline under it."""
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.timeline)
+        return centre
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
@@ -111,7 +141,7 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.addDockWidget(area, dock)
         dock.toggleViewAction().setToolTip(f"Show or hide the {title.lower()} panel")
         return dock
 
@@ -120,12 +150,13 @@ class MainWindow(QMainWindow):
         a.open.triggered.connect(self._on_open)
         a.open_sample.triggered.connect(self.open_sample)
         a.segment_many.triggered.connect(self._on_segment_many)
-        a.save.triggered.connect(self._on_save)
-        a.save_as.triggered.connect(self._on_save_as)
-        a.export_palette.triggered.connect(self._on_export_palette)
-        a.export_masks.triggered.connect(self._on_export_masks)
+        f = self.file_commands
+        a.save.triggered.connect(f.save)
+        a.save_as.triggered.connect(f.save_as)
+        a.export_palette.triggered.connect(f.export_palette)
+        a.export_masks.triggered.connect(f.export_masks)
         a.quit.triggered.connect(self.close)
-        a.copy_result.triggered.connect(self.copy_result)
+        a.copy_result.triggered.connect(f.copy_result)
         a.paste.triggered.connect(self.paste)
         a.fit.triggered.connect(self.view.fit_to_window)
         a.fit_enlarges.toggled.connect(self.view.set_fit_enlarges)
@@ -141,11 +172,8 @@ class MainWindow(QMainWindow):
         a.new_seed.triggered.connect(self.options_panel.new_seed)
         a.about.triggered.connect(self._on_about)
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.tasks.succeeded.connect(self._on_task_succeeded)
-        self.tasks.failed.connect(self._on_task_failed)
         self.display.image_shown.connect(self._on_image_shown)
-        self.display.preview_shown.connect(self.preview_shown)
-        self.display.result_shown.connect(self._on_result_shown)
+        self.model.outcome_changed.connect(self._update_enabled)
         c.load_failed.connect(self._on_load_failed)
         c.run_failed.connect(self._on_run_failed)
         c.busy_changed.connect(self._on_busy_changed)
@@ -303,7 +331,7 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    # ----- controller signals (the display paints the run; see run_display.py) -----------
+    # ----- model and controller signals (the display paints the run: gui/run/display.py) --
     @Slot(object)
     def _on_image_shown(self, loaded: LoadedImage) -> None:
         picture = loaded.picture
@@ -321,11 +349,6 @@ class MainWindow(QMainWindow):
             f"Opened {picture.name}" + (f" ({notes})" if notes else ""), 4000 if notes else 2000
         )
         self._update_enabled()
-
-    @Slot(object)
-    def _on_result_shown(self, outcome: RunOutcome) -> None:
-        self._update_enabled()
-        self.result_ready.emit(outcome)
 
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:
@@ -355,16 +378,12 @@ class MainWindow(QMainWindow):
         self.settings.save_run_options(options)
         if self.controller.set_options(options) is not None:
             self.status.begin()
-            self.display.outcome = None
-            self._update_enabled()
 
     @Slot()
     def _on_rerun(self) -> None:
         self.options_panel.flush()
         if self.controller.set_options(self.options_panel.options()) is not None:
             self.status.begin()
-        self.display.outcome = None
-        self._update_enabled()
 
     @Slot()
     def stop(self) -> None:
@@ -386,10 +405,15 @@ class MainWindow(QMainWindow):
     # ----- saving and exporting ---------------------------------------------------------------
     @property
     def outcome(self) -> RunOutcome | None:
-        return self.display.outcome
+        return self.model.outcome
 
+    @property
+    def loaded(self) -> LoadedImage | None:
+        return self.model.image
+
+    @Slot()
     def _update_enabled(self) -> None:
-        has_result = self.display.outcome is not None
+        has_result = self.model.outcome is not None
         for action in (
             self.commands.save,
             self.commands.save_as,
@@ -398,50 +422,11 @@ class MainWindow(QMainWindow):
             self.commands.copy_result,
         ):
             action.setEnabled(has_result)
-        self.commands.rerun.setEnabled(self.display.loaded is not None)
+        self.commands.rerun.setEnabled(self.model.image is not None)
         has_image = self.view.has_image()
         for action in self.commands.view_actions():
             action.setEnabled(has_image)
         self.zoom_box.setEnabled(has_image)
-
-    @Slot()
-    def _on_save(self) -> None:
-        files.save(self)
-
-    @Slot()
-    def _on_save_as(self) -> None:
-        files.save_as(self)
-
-    @Slot()
-    def _on_export_palette(self) -> None:
-        files.export_palette_dialog(self)
-
-    @Slot()
-    def _on_export_masks(self) -> None:
-        files.export_masks_dialog(self)
-
-    @Slot(str, object)
-    def _on_task_succeeded(self, tag: str, value: object) -> None:
-        self.statusBar().showMessage(files.describe_written(tag, value), 8000)
-        self.files_written.emit(value)
-
-    @Slot(str, str)
-    def _on_task_failed(self, tag: str, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
-        self._show_error(files.FAILURE_TITLES.get(tag, "Cannot write file"), message)
-
-    @Slot()
-    def copy_result(self) -> None:
-        outcome = self.display.outcome
-        if outcome is not None:
-            from colorseg_gui.gui.qimage import array_to_qimage
-
-            QGuiApplication.clipboard().setImage(array_to_qimage(outcome.image))
-            self.statusBar().showMessage("Result copied to the clipboard", 4000)
-
-    @property
-    def loaded(self) -> LoadedImage | None:
-        return self.display.loaded
 
     @Slot()
     def _on_about(self) -> None:
@@ -461,5 +446,6 @@ class MainWindow(QMainWindow):
             self.batch_dialog.shutdown()  # ends the batch's worker processes, joins its thread
         self.controller.shutdown()  # interrupts and joins every worker thread
         self.finishing.shutdown()
-        self.tasks.shutdown()  # lets a save in progress finish writing
+        self.timeline.shutdown()
+        self.file_commands.shutdown()  # lets a save in progress finish writing
         super().closeEvent(event)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from colorseg_gui.gui.worker import RunOutcome
+    from colorseg_gui.gui.run.records import RunOutcome
 
 log = logging.getLogger(__name__)
 

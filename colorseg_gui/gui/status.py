@@ -10,32 +10,8 @@ from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 if TYPE_CHECKING:
-    from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
+    from colorseg_gui.gui.run.records import LoadedImage, PreviewFrame, RunOutcome
 
-# What ended a run, in words, and the detail behind it (tooltip).
-STOP_REASONS = {
-    "converged": (
-        "Converged: no pixel changes colour",
-        "Another iteration would give every pixel the same colour again: this is the "
-        "exact k-means fixed point",
-    ),
-    "tol": (
-        "Stopped: the error had stopped improving",
-        "The last iteration lowered the clustering error J by less than the tolerance "
-        "(Options > Stop); a few pixels may still change colour, the result would look "
-        "the same",
-    ),
-    "max_iter": (
-        "Stopped at the iteration limit",
-        "The maximum number of iterations was reached while some pixels still changed "
-        "colour; the result is usually within a fraction of a percent of the converged one",
-    ),
-    "exact": (
-        "Done: every colour is kept",
-        "k is at least the number of distinct colours in the image, so each keeps its own",
-    ),
-    "stopped": ("Stopped by you", "The step shown when you pressed Stop is kept as the result"),
-}
 ERROR_TIP = (
     "Average colour error: how far, on average, a pixel's colour is from the colour of "
     "its segment (root mean square sRGB distance, 0 = identical, 441 = black vs white)"
@@ -230,18 +206,11 @@ class StatusFields:
     def show_frame(self, frame: PreviewFrame) -> None:
         step = frame.step
         k = len(step.palette)
-        if frame.sampled:
+        if step.is_preview:  # a sample, or the coarse start on millions of colours
             self._show_k(k, "quick look")
-            self.set_state("First look from a sample; exact run under way…",
-                           "A downscaled copy was clustered for a first look")
-            self._show_error(frame.mse, approximate=True)
-        elif step.iteration == 0:  # the engine's coarse warm start on millions of colours
-            self._show_k(k, "starting")
-            self.set_state(
-                "Choosing starting colours…",
-                "This image has millions of distinct colours: the starting colours are "
-                "refined on a coarse grid first; the exact iterations follow",
-            )
+            self.set_state("Quick look; the exact run is under way…",
+                           "An approximation for the eye (a downscaled sample, or the "
+                           "starting colours on a coarse grid); the exact iterations follow")
             self._show_error(frame.mse, approximate=True)
         else:
             self._show_k(k, f"iteration {step.iteration}")
@@ -253,13 +222,29 @@ class StatusFields:
                 f"J per pixel {per_pixel:,.1f}, MSE {frame.mse:,.1f}",
             )
 
+    def show_scrubbed(self, frame: PreviewFrame, last: int) -> None:
+        """An earlier iteration from the timeline, in place of the run's end."""
+        step = frame.step
+        self._show_k(len(step.palette), f"iteration {step.iteration}")
+        self._show_error(frame.mse)
+        per_pixel = step.inertia / max(frame.pixel_weight, 1e-12)
+        self.set_state(
+            f"Showing iteration {step.iteration} of {last}",
+            f"An earlier step of this run (move the timeline to its end for the result); "
+            f"{plural(step.changed, 'pixel')} changed colour in it; J per pixel "
+            f"{per_pixel:,.1f}, MSE {frame.mse:,.1f}",
+        )
+
     def show_outcome(self, outcome: RunOutcome) -> None:
         result = outcome.result
         step = result.step
         self._show_k(result.k, f"iteration {step.iteration}")
         self._show_error(outcome.mse)
         per_pixel = result.inertia / max(result.histogram.total_weight, 1e-12)
-        text, tip = STOP_REASONS.get(result.stop_reason, (result.stop_reason, ""))
+        reason = result.stop_reason
+        options = outcome.options
+        text = reason.describe(tol=options.tol, max_iter=options.max_iter) if reason else "Done"
+        tip = reason.detail if reason else ""
         details = (
             f"{plural(step.iteration, 'iteration')}; {plural(step.changed, 'pixel')} changed "
             f"colour in the last one.\nJ per pixel {per_pixel:,.1f} (squared distance in the "

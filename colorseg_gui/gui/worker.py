@@ -8,8 +8,6 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -18,18 +16,24 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from colorseg_gui.engine import (
     ColorHistogram,
+    ImageLoadError,
+    KMeansOptions,
     KMeansStep,
+    Picture,
     PreviewIndex,
+    SegmentResult,
+    StepKind,
+    StopReason,
     build_histogram,
+    iter_kmeans,
+    load_image,
     mse_rgb,
     paint_label_map,
     render_segmented,
 )
-from colorseg_gui.engine.kmeans import iter_kmeans
-from colorseg_gui.engine.loading import ImageLoadError, Picture, load_image
-from colorseg_gui.engine.segment import SegmentResult
-from colorseg_gui.gui.options_panel import RunOptions
 from colorseg_gui.gui.qimage import to_screen
+from colorseg_gui.gui.run.records import ImageCache, Job, LoadedImage, PreviewFrame, RunOutcome
+from colorseg_gui.gui.run.steps import summarise
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,9 @@ DISPLAY_MAX = 2048  # long side of the screen-sized copy of the original
 PREVIEW_MAX = 1600  # long side of the live previews rendered at every step
 SAMPLE_MAX = 640  # long side of the sample clustered for the very first preview
 SAMPLE_BUDGET = 0.04  # seconds of Lloyd iterations spent on that sample
-FRAME_INTERVAL = 0.09  # previews are rendered at most this often (a frame costs ~25 ms)
+# The one throttle of the live preview: every step's summary goes to the window, a frame is
+# rendered at most this often (a frame costs ~10-25 ms, on its own thread).
+FRAME_INTERVAL = 1 / 30
 
 
 class FrameRenderer:
@@ -96,84 +102,6 @@ class FrameRenderer:
                 log.exception("preview frame failed")
 
 
-@dataclass(frozen=True, eq=False)
-class LoadedImage:
-    """A decoded picture with the arrays the view paints (never mutated after creation)."""
-
-    picture: Picture
-    display: npt.NDArray[np.uint8]  # screen-sized copy, HxWx3 or x4
-    full: npt.NDArray[np.uint8]  # full size, HxWx3 or x4 (alpha kept)
-    screen: npt.NDArray[np.uint8]  # `display` in QImage's 32-bit layout (qimage.to_screen)
-
-
-@dataclass(frozen=True, eq=False)
-class ImageCache:
-    """What later runs on the same image start from: no re-decoding, no re-counting."""
-
-    histogram: ColorHistogram
-    preview: PreviewIndex
-    build_seconds: float
-    source: Picture  # the picture it was counted from (identity tells images apart)
-
-
-@dataclass(frozen=True, eq=False)
-class PreviewFrame:
-    """One intermediate step, rendered at preview size."""
-
-    step: KMeansStep
-    image: npt.NDArray[np.uint8]  # preview in QImage's 32-bit layout (qimage.to_screen)
-    mse: float
-    pixel_weight: float = 1.0  # total pixel weight, to show J per pixel
-    sampled: bool = False  # clustered on a downscaled sample, before the exact run
-    opaque: bool = True
-
-
-@dataclass(frozen=True, eq=False)
-class RunOutcome:
-    """The end of a run: the engine result and its full-resolution rendering."""
-
-    result: SegmentResult
-    image: npt.NDArray[np.uint8]  # full size, HxWx3 or x4
-    preview: npt.NDArray[np.uint8]  # the same at preview size, qimage.to_screen layout
-    mse: float
-    options: RunOptions
-    stopped: bool
-    elapsed: float
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def palette(self) -> npt.NDArray[np.uint8]:
-        return self.result.palette
-
-    @property
-    def weights(self) -> npt.NDArray[np.float64]:
-        return self.result.weights
-
-    @property
-    def k(self) -> int:
-        return self.result.k
-
-    def __getattr__(self, name: str) -> object:
-        # The rest of the engine's SegmentResult (labels, iterations, inertia, ...) reads
-        # straight through, so the window's result_ready payload can be used like one.
-        if name.startswith("__") or name == "result":
-            raise AttributeError(name)
-        return getattr(self.result, name)
-
-
-@dataclass(frozen=True, eq=False)
-class Job:
-    """One request: where the image comes from and the options to cluster it with."""
-
-    generation: int
-    options: RunOptions
-    path: Path | None = None
-    picture: Picture | None = None
-    cache: ImageCache | None = None
-    announce: bool = True  # emit `loaded` (a new image), not for a re-run of the same one
-    sample_preview: bool = True
-
-
 def _display_copy(picture: Picture) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
     full = picture.rgb if picture.alpha is None else np.dstack((picture.rgb, picture.alpha))
     full = np.ascontiguousarray(full)
@@ -185,10 +113,10 @@ def _display_copy(picture: Picture) -> tuple[npt.NDArray[np.uint8], npt.NDArray[
 
 
 def _build_result(
-    hist: ColorHistogram, step: KMeansStep, options: RunOptions, stopped: bool
+    hist: ColorHistogram, step: KMeansStep, options: KMeansOptions, stopped: bool
 ) -> SegmentResult:
     if stopped and not step.final:
-        step = dataclasses.replace(step, final=True, stop_reason="stopped")
+        step = dataclasses.replace(step, final=True, stop_reason=StopReason.STOPPED)
     return SegmentResult.from_step(hist, step, seed=options.seed)
 
 
@@ -197,7 +125,8 @@ class SegmentationWorker(QObject):
 
     loaded = Signal(int, object)  # generation, LoadedImage
     prepared = Signal(int, object)  # generation, ImageCache
-    step_ready = Signal(int, object)  # generation, PreviewFrame
+    step_ready = Signal(int, object)  # generation, StepSummary: every step, a few kB
+    frame_ready = Signal(int, object)  # generation, PreviewFrame: at most ~30 a second
     finished = Signal(int, object)  # generation, RunOutcome
     failed = Signal(int, str)  # generation, one-line message
     load_failed = Signal(int, str)  # generation, "<file>: <reason>"
@@ -327,16 +256,12 @@ class SegmentationWorker(QObject):
             last = step
         if last is not None and not self._should_stop():
             image = render_segmented(hist, last.palette, last.labels)
-            self.step_ready.emit(
+            # A look at a sample, not a step of the exact run: a preview, not iteration 1.
+            look = dataclasses.replace(last, kind=StepKind.PREVIEW, iteration=0)
+            self.frame_ready.emit(
                 self.job.generation,
-                PreviewFrame(
-                    dataclasses.replace(last, iteration=0),
-                    to_screen(image),
-                    mse_rgb(hist, last.palette, last.labels),
-                    hist.total_weight,
-                    sampled=True,
-                    opaque=not has_alpha,
-                ),
+                PreviewFrame(look, to_screen(image), mse_rgb(hist, last.palette, last.labels),
+                             hist.total_weight, opaque=not has_alpha),
             )
 
     def _cluster(self, cache: ImageCache, started: float, timings: dict[str, float]) -> None:
@@ -353,14 +278,18 @@ class SegmentationWorker(QObject):
                 hist.total_weight,
                 opaque=hist.alpha is None,
             )
-            self.step_ready.emit(gen, frame)
+            self.frame_ready.emit(gen, frame)
 
         frames = FrameRenderer(render, FRAME_INTERVAL)
+        previous = None  # labels of the exact step before: summaries keep what changed
         try:
             # previews=True: the start search is shown too, so that a frame comes at least
             # every tenth of a second before the first exact step.
             for step in self._steps(hist, self._should_stop, previews=True):
                 last = step
+                self.step_ready.emit(gen, summarise(step, previous, hist.total_weight))
+                if not step.is_preview:
+                    previous = step.labels
                 if step.final:
                     break
                 frames.offer(step)
