@@ -114,27 +114,14 @@ class ImageView(QWidget):
         """Wash out every pixel whose label in ``label_map`` is not ``cluster`` (None: none).
 
         ``label_map`` may have any resolution (it is stretched over the image); the full
-        resolution map keeps edges exact when zoomed in. It is shown as an indexed image
-        whose colour table does the washing, so no per-pixel work happens here. The wash
-        contrasts with the chosen colour: dark around a light segment, light around a dark
-        one, so that either stands out.
+        resolution map keeps edges exact when zoomed in (view_paint.highlight_overlay).
         """
         if label_map is None or cluster < 0:
             self._overlay = None
             self._overlay_labels = None
-        else:
-            import numpy as np
-
-            labels = np.ascontiguousarray(label_map, dtype=np.uint8)
-            height, width = labels.shape
-            image = QImage(labels.data, width, height, int(labels.strides[0]),
-                           QImage.Format.Format_Indexed8)
-            light = view_paint.segment_lightness(self._result.small, labels, cluster) >= 0.5
-            shade = QColor(12, 12, 16, 185) if light else QColor(255, 255, 255, 200)
-            table = [shade.rgba()] * 256
-            table[cluster] = QColor(0, 0, 0, 0).rgba()
-            image.setColorTable(table)
-            self._overlay, self._overlay_labels = image, labels  # the image borrows `labels`
+        else:  # the image borrows the labels' buffer: both are kept together
+            self._overlay, self._overlay_labels = view_paint.highlight_overlay(
+                self._result.small, label_map, cluster)
         self.update()
 
     def has_image(self) -> bool:

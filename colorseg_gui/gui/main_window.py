@@ -16,14 +16,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
 from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.finish_view import FinishView
 from colorseg_gui.gui.hold_compare import HoldToCompare
 from colorseg_gui.gui.image_view import ImageView
-from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
+from colorseg_gui.gui.options_panel import OptionsPanel
 from colorseg_gui.gui.palette_view import PaletteView
+from colorseg_gui.gui.recent_menu import RecentMenu
 from colorseg_gui.gui.run.commands import HistoryCommands
 from colorseg_gui.gui.run.display import RunDisplay
 from colorseg_gui.gui.run.history_view import HistoryView
@@ -171,7 +173,8 @@ class MainWindow(QMainWindow):
         a.rerun.triggered.connect(self._on_rerun)
         a.new_seed.triggered.connect(self.options_panel.new_seed)
         a.about.triggered.connect(self._on_about)
-        a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._recent = RecentMenu(a.recent_menu, self.settings, self.open_path,
+                                  self._on_load_failed)
         self.display.image_shown.connect(self._on_image_shown)
         self.model.outcome_changed.connect(self._update_enabled)
         c.load_failed.connect(self._on_load_failed)
@@ -271,7 +274,7 @@ class MainWindow(QMainWindow):
 
     def open_qimage(self, image: QImage, name: str) -> int | None:
         """Open pasted or dropped image data (not a file) through the same path."""
-        from colorseg_gui.engine.loading import ImageLoadError, picture_from_array
+        from colorseg_gui.engine import ImageLoadError, picture_from_array
         from colorseg_gui.gui.qimage import qimage_to_array
 
         array = qimage_to_array(image)
@@ -280,32 +283,6 @@ class MainWindow(QMainWindow):
         except (ImageLoadError, ValueError) as exc:
             self._show_error("Cannot paste", str(exc))
             return None
-
-    def _fill_recent_menu(self) -> None:
-        menu = self.commands.recent_menu
-        menu.clear()
-        for entry in self.settings.recent_files:
-            action = menu.addAction(Path(entry).name)
-            action.setData(entry)
-            action.setToolTip(entry)
-            action.triggered.connect(self._on_recent)
-        if menu.isEmpty():
-            menu.addAction("No recent files").setEnabled(False)
-        else:
-            menu.addSeparator()
-            menu.addAction("Clear Menu").triggered.connect(self.settings.clear_recent)
-
-    @Slot()
-    def _on_recent(self) -> None:
-        action = self.sender()
-        entry = action.data() if action is not None else None  # type: ignore[attr-defined]
-        if not isinstance(entry, str):
-            return
-        if not Path(entry).exists():  # moved or deleted since: it leaves the menu
-            self.settings.remove_recent(entry)
-            self._on_load_failed(f"{Path(entry).name}: no such file (removed from Open Recent)")
-            return
-        self.open_path(entry)
 
     # ----- drag and drop -----------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -374,7 +351,7 @@ class MainWindow(QMainWindow):
 
     # ----- options, run control -------------------------------------------------------------
     @Slot(object)
-    def _on_options_changed(self, options: RunOptions) -> None:
+    def _on_options_changed(self, options: KMeansOptions) -> None:
         self.settings.save_run_options(options)
         if self.controller.set_options(options) is not None:
             self.status.begin()
@@ -402,7 +379,7 @@ class MainWindow(QMainWindow):
         self.commands.modes[mode].setChecked(True)
         self.settings.compare_mode = mode
 
-    # ----- saving and exporting ---------------------------------------------------------------
+    # ----- what is open and what was made of it (the model's) ---------------------------------
     @property
     def outcome(self) -> RunOutcome | None:
         return self.model.outcome
@@ -413,15 +390,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _update_enabled(self) -> None:
-        has_result = self.model.outcome is not None
-        for action in (
-            self.commands.save,
-            self.commands.save_as,
-            self.commands.export_palette,
-            self.commands.export_masks,
-            self.commands.copy_result,
-        ):
-            action.setEnabled(has_result)
+        a = self.commands
+        for action in (a.save, a.save_as, a.export_palette, a.export_masks, a.copy_result):
+            action.setEnabled(self.model.outcome is not None)
         self.commands.rerun.setEnabled(self.model.image is not None)
         has_image = self.view.has_image()
         for action in self.commands.view_actions():

@@ -51,6 +51,29 @@ def segment_lightness(
     return 0.2126 * color.redF() + 0.7152 * color.greenF() + 0.0722 * color.blueF()
 
 
+def highlight_overlay(
+    shown: QImage | None, label_map: npt.NDArray[np.uint8], cluster: int
+) -> tuple[QImage, npt.NDArray[np.uint8]]:
+    """An indexed image washing out every label but ``cluster``, and the labels it borrows.
+
+    The colour table does the washing, so no per-pixel work happens in the GUI thread; the
+    wash contrasts with the chosen colour (dark around a light segment, light around a dark
+    one) so that either stands out.
+    """
+    import numpy as np
+
+    labels = np.ascontiguousarray(label_map, dtype=np.uint8)
+    height, width = labels.shape
+    image = QImage(labels.data, width, height, int(labels.strides[0]),
+                   QImage.Format.Format_Indexed8)
+    light = segment_lightness(shown, labels, cluster) >= 0.5
+    shade = QColor(12, 12, 16, 185) if light else QColor(255, 255, 255, 200)
+    table = [shade.rgba()] * 256
+    table[cluster] = QColor(0, 0, 0, 0).rgba()
+    image.setColorTable(table)
+    return image, labels
+
+
 def checkerboard(dark: bool) -> QBrush:
     """The tile shown behind transparent pixels (lighter squares in the light theme)."""
     light, shade = (QColor(c) for c in _CHECKER_COLORS[dark])

@@ -28,20 +28,20 @@ DEFAULT = SHARED / "photos" / "MilkyWay_5120x2880.png"
 
 
 def one_run(app: QApplication, path: Path, k: int) -> dict[str, float]:
+    from colorseg_gui.engine import KMeansOptions
     from colorseg_gui.gui import MainWindow
-    from colorseg_gui.gui.options_panel import RunOptions
 
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    window.options_panel.set_options(RunOptions(k=k))
+    window.options_panel.set_options(KMeansOptions(k=k))
     ticks: list[float] = []
     marks: dict[str, float] = {}
     heartbeat = QTimer()
     heartbeat.setInterval(5)
     heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
 
-    def on_loaded(gen: int, loaded: object) -> None:
+    def on_loaded(loaded: object) -> None:
         marks.setdefault("loaded", time.perf_counter())
 
     def on_preview(iteration: int) -> None:
@@ -53,7 +53,7 @@ def one_run(app: QApplication, path: Path, k: int) -> dict[str, float]:
         marks["result"] = time.perf_counter()
         QTimer.singleShot(50, app.quit)  # a few more ticks after the end
 
-    window.controller.image_loaded.connect(on_loaded)
+    window.model.image_loaded.connect(on_loaded)
     window.preview_shown.connect(on_preview)
     window.result_ready.connect(on_result)
     app.processEvents()
@@ -84,14 +84,13 @@ def k_change_runs(app: QApplication, path: Path, k: int, runs: int) -> list[dict
     debounce) to result_ready; the CLI side is segment_histogram + render_segmented on the
     same cached histogram with the same options, in this process right after.
     """
-    from colorseg_gui.engine import render_segmented, segment_histogram
+    from colorseg_gui.engine import KMeansOptions, render_segmented, segment_histogram
     from colorseg_gui.gui import MainWindow
-    from colorseg_gui.gui.options_panel import RunOptions
 
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    window.options_panel.set_options(RunOptions(k=k))
+    window.options_panel.set_options(KMeansOptions(k=k))
     done: list[float] = []
     previews: list[float] = []
     # A local event loop per phase: app.quit() would fire aboutToQuit, which shuts the
@@ -105,7 +104,7 @@ def k_change_runs(app: QApplication, path: Path, k: int, runs: int) -> list[dict
     )
     window.open_path(path)
     loop.exec()
-    cache = window.controller.cache
+    cache = window.model.cache
     assert cache is not None
     rows = []
     for run in range(runs):

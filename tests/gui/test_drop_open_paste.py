@@ -60,7 +60,7 @@ def test_text_file_is_refused(qtbot, window, tmp_path):
     mime = _mime(text)
     assert not _drag_enter(window, mime).isAccepted()
     assert not _drag_move(window, mime).isAccepted()
-    with qtbot.assertNotEmitted(window.controller.image_loaded, wait=300):
+    with qtbot.assertNotEmitted(window.model.image_loaded, wait=300):
         assert not _drop(window, mime).isAccepted()
     assert window.loaded is None
 
@@ -120,7 +120,7 @@ def test_open_dialog_and_recent_files(qtbot, window, photo, small_photo, monkeyp
         window.open_path(small_photo)
     assert window.settings.recent_files[:2] == [str(small_photo), str(photo)]
     assert window.settings.last_folder == str(photo.parent)
-    window._fill_recent_menu()
+    window.commands.recent_menu.aboutToShow.emit()  # as when the menu opens
     first = window.commands.recent_menu.actions()[1]
     assert first.data() == str(photo)
     with qtbot.waitSignal(window.result_ready, timeout=60_000):
@@ -219,6 +219,6 @@ def test_paste_of_a_path_copied_as_text(qtbot, window, photo):
 
 def test_paste_of_plain_text_says_there_is_nothing_to_open(qtbot, window):
     QGuiApplication.clipboard().setText("just some words")
-    with qtbot.assertNotEmitted(window.controller.image_loaded, wait=200):
+    with qtbot.assertNotEmitted(window.model.image_loaded, wait=200):
         window.commands.paste.trigger()
     assert "no image" in window.statusBar().currentMessage()

@@ -7,13 +7,13 @@ import threading
 import numpy as np
 from gui_images import make_gradient
 
-from colorseg_gui.gui.options_panel import RunOptions
+from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui.palette_view import hex_color
 
 
 def _strict(window, k: int) -> None:  # type: ignore[no-untyped-def]
     """Exact Lloyd convergence (no pixel changes cluster): many iterations on a gradient."""
-    window.options_panel.set_options(RunOptions(k=k, tol=0.0, max_iter=300))
+    window.options_panel.set_options(KMeansOptions(k=k, tol=0.0, max_iter=300))
 
 
 def test_preview_refines_live_and_palette_matches_the_result(qtbot, window, tmp_path):
@@ -44,16 +44,16 @@ def test_preview_refines_live_and_palette_matches_the_result(qtbot, window, tmp_
 def test_changing_k_mid_run_ends_with_the_new_k_and_never_paints_stale(qtbot, window, tmp_path):
     path = make_gradient(tmp_path / "gradient.png", 480, 320)
     _strict(window, 24)
-    controller = window.controller
+    controller, model = window.controller, window.model
     painted: list[tuple[int, int]] = []  # (generation, k) of everything painted
-    controller.preview_ready.connect(lambda gen, f: painted.append((gen, int(f.step.k))))
-    controller.result_ready.connect(lambda gen, o: painted.append((gen, int(o.k))))
+    model.frame_ready.connect(lambda f: painted.append((controller.generation, int(f.step.k))))
+    model.result_ready.connect(lambda o: painted.append((controller.generation, int(o.k))))
     with qtbot.waitSignal(window.preview_shown, timeout=60_000,
                           check_params_cb=lambda i: i >= 1):
         window.open_path(path)
     first_gen = controller.generation
-    assert controller.cache is not None  # histogram cached: the restart will not re-decode
-    with qtbot.assertNotEmitted(controller.image_loaded), \
+    assert model.cache is not None  # histogram cached: the restart will not re-decode
+    with qtbot.assertNotEmitted(model.image_loaded), \
             qtbot.waitSignal(window.result_ready, timeout=120_000) as blocker:
         window.options_panel.k_spin.setValue(5)  # debounced, then restarts
     assert blocker.args[0].k == 5
@@ -74,11 +74,13 @@ def test_stale_signals_are_dropped(qtbot, window, small_photo):
     with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
         window.open_path(small_photo)
     outcome = blocker.args[0]
-    controller = window.controller
+    controller, model = window.controller, window.model
     stale = controller.generation - 1
-    with qtbot.assertNotEmitted(controller.preview_ready, wait=100), \
-            qtbot.assertNotEmitted(controller.result_ready, wait=100):
+    with qtbot.assertNotEmitted(model.step_added, wait=100), \
+            qtbot.assertNotEmitted(model.frame_ready, wait=100), \
+            qtbot.assertNotEmitted(model.result_ready, wait=100):
         controller._on_step_ready(stale, object())
+        controller._on_frame_ready(stale, object())
         controller._on_finished(stale, outcome)
 
 
@@ -113,7 +115,7 @@ def test_spin_box_reaches_beyond_the_slider(qtbot, window, small_photo):
 def test_stop_keeps_the_current_step(qtbot, window, tmp_path):
     path = make_gradient(tmp_path / "gradient.png", 480, 320)
     _strict(window, 32)
-    window.options_panel.set_options(RunOptions(k=32, tol=0.0, max_iter=10_000))
+    window.options_panel.set_options(KMeansOptions(k=32, tol=0.0, max_iter=10_000))
     shown: list[int] = []
     window.preview_shown.connect(shown.append)
     with qtbot.waitSignal(window.preview_shown, timeout=60_000,
@@ -159,7 +161,7 @@ def test_new_k_while_colours_are_counted_counts_them_once(qtbot, window, photo, 
                           check_params_cb=lambda outcome: outcome.k == 3) as blocker:
         window.open_path(photo)
         qtbot.waitUntil(started.is_set, timeout=30_000)
-        assert window.controller.set_options(RunOptions(k=3)) is not None
+        assert window.controller.set_options(KMeansOptions(k=3)) is not None
         changed.set()
     assert blocker.args[0].k == 3
     assert counted == [(512, 768)]  # the count under way was reused, not repeated

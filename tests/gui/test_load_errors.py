@@ -35,7 +35,7 @@ def test_broken_file_shows_error_and_keeps_the_image(qtbot, window, photo, share
 def test_failed_load_mid_run_finishes_the_open_image(qtbot, window, photo, shared_images,
                                                    monkeypatch, tmp_path):
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: None))
-    with qtbot.waitSignal(window.controller.image_loaded, timeout=60_000):
+    with qtbot.waitSignal(window.model.image_loaded, timeout=60_000):
         window.open_path(photo)
     with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
         window.open_path(shared_images / "truncated.png")

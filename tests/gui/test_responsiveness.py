@@ -45,7 +45,7 @@ def test_heartbeat_keeps_firing_during_decode_and_clustering(qtbot, window, big_
 
 
 def test_close_during_a_run_joins_the_worker(qtbot, window, big_photo):
-    with qtbot.waitSignal(window.controller.image_loaded, timeout=120_000):
+    with qtbot.waitSignal(window.model.image_loaded, timeout=120_000):
         window.open_path(big_photo)
     assert window.controller.running_threads()
     window.close()  # closeEvent interrupts and joins
@@ -59,7 +59,7 @@ def test_quitting_mid_run_exits_cleanly_in_a_real_process(big_photo, tmp_path):
         tmp_path,
         f"""
         window.preview_shown.connect(lambda i: QTimer.singleShot(0, window.close))
-        window.controller.image_loaded.connect(lambda g, l: print("loaded", flush=True))
+        window.model.image_loaded.connect(lambda l: print("loaded", flush=True))
         window.open_path({str(big_photo)!r})
         QTimer.singleShot(120_000, lambda: sys.exit(3))
         sys.exit(app.exec())

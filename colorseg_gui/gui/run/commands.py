@@ -39,15 +39,17 @@ class HistoryCommands(QObject):
 
     @Slot()
     def undo(self) -> None:
-        if self._model.can_undo():
+        target = self._model.undo_target()  # before leaving the run: that changes it
+        if target is not None:
             self._leave_run()
-            self._follow(self._model.undo())
+            self._follow(self._model.go_to(target))
 
     @Slot()
     def redo(self) -> None:
-        if self._model.can_redo():
+        target = self._model.redo_target()
+        if target is not None:
             self._leave_run()
-            self._follow(self._model.redo())
+            self._follow(self._model.go_to(target))
 
     @Slot(int)
     def go_to(self, index: int) -> None:
@@ -66,9 +68,7 @@ class HistoryCommands(QObject):
         self._panel.flush_silently()
         self._controller.cancel()
 
-    def _follow(self, entry: HistoryEntry | None) -> None:
-        if entry is None:
-            return
+    def _follow(self, entry: HistoryEntry) -> None:
         self._panel.set_options(entry.options)  # shows them; starts nothing
         self._controller.follow(entry.options)
         history = self._model.history

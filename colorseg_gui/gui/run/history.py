@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -131,8 +131,10 @@ class HistoryEntry:
 def image_bytes(image: LoadedImage, cache: ImageCache) -> int:
     """The pixels and histogram an image holds (shared by all its entries)."""
     picture = image.picture
-    arrays = [picture.rgb, image.display, image.full, image.screen, cache.histogram.index,
-              cache.histogram.colors, cache.preview.index]
+    arrays: list[npt.NDArray[Any]] = [
+        picture.rgb, image.display, image.full, image.screen, cache.histogram.index,
+        cache.histogram.colors, cache.preview.index,
+    ]
     if picture.alpha is not None:
         arrays.append(picture.alpha)
     seen: set[int] = set()

@@ -119,22 +119,18 @@ class RunModel(QObject):
     def can_redo(self) -> bool:
         return not self.running and self.history.can_redo()
 
-    def undo(self) -> HistoryEntry | None:
-        """Back to the result before; while a run is under way, back to the last result.
-
-        The caller has stopped the run (the controller's cancel): nothing of it arrives."""
+    def undo_target(self) -> int | None:
+        """Where Undo goes: the result before, or the last result while a run is under way."""
         if self.running and self.history.current is not None:
-            return self.go_to(self.history.index)
-        if self.history.can_undo():
-            return self.go_to(self.history.index - 1)
-        return None
+            return self.history.index
+        return self.history.index - 1 if self.history.can_undo() else None
 
-    def redo(self) -> HistoryEntry | None:
-        if self.can_redo():
-            return self.go_to(self.history.index + 1)
-        return None
+    def redo_target(self) -> int | None:
+        return self.history.index + 1 if self.can_redo() else None
 
     def go_to(self, index: int) -> HistoryEntry:
+        """Show history entry ``index``; the caller has cancelled any run under way (the
+        controller's cancel), so nothing of it arrives afterwards."""
         entry = self.history.go(index)
         if entry.image is not self.image:
             self.image, self.cache = entry.image, entry.cache
