@@ -37,6 +37,7 @@ from colorseg_gui.gui.batch_runner import BatchRunner, BatchSummary
 
 if TYPE_CHECKING:
     from colorseg_gui.engine import KMeansOptions
+    from colorseg_gui.gui.options_panel import OptionsPanel
 
 # label, extension, indexed
 FORMATS = (
@@ -312,3 +313,17 @@ class BatchDialog(QDialog):
             self.cancel()
             return
         super().keyPressEvent(event)
+
+
+def offer(parent: QWidget, current: BatchDialog | None, paths: list[Path],
+          panel: OptionsPanel) -> BatchDialog:
+    """The batch window for ``paths`` (non-modal); a running batch is raised, not replaced."""
+    if current is not None and current.runner.running:
+        current.raise_()
+        return current
+    if current is not None:
+        current.deleteLater()
+    dialog = BatchDialog(paths, panel.options, parent)
+    panel.options_changed.connect(dialog.refresh_settings)
+    dialog.show()
+    return dialog

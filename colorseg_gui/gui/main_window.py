@@ -14,7 +14,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
 )
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui import about, compare, drop, files, theme
@@ -30,7 +30,7 @@ from colorseg_gui.gui.run.commands import HistoryCommands
 from colorseg_gui.gui.run.display import RunDisplay
 from colorseg_gui.gui.run.history_view import HistoryView
 from colorseg_gui.gui.run.model import RunModel
-from colorseg_gui.gui.run.timeline import TimelineView
+from colorseg_gui.gui.run.timeline import TimelineView, stacked
 from colorseg_gui.gui.segmented import SegmentedControl
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusBar, StatusFields, plural
@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         palette_dock = self._dock("Palette", "paletteDock", self.palette_view)
         self._docks = [options_dock, palette_dock]
         self.history_view = HistoryView(self.model)
+        # The strip runs under the view only: the panels on the right keep their full height.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         history_dock = self._dock("History", "historyDock", self.history_view,
                                   Qt.DockWidgetArea.BottomDockWidgetArea)
         self.commands: Actions = create_actions(self)
@@ -96,7 +98,7 @@ class MainWindow(QMainWindow):
         self.status = StatusFields(self.statusBar())
         self.display = RunDisplay(self.model, self.view, self.palette_view, self.status, self)
         self.timeline = TimelineView(self.model, self.display)
-        self.setCentralWidget(self._centre())
+        self.setCentralWidget(stacked(self.view, self.timeline))
         self.finishing = FinishView(self)  # cleanup, dithering, error map, colour vision
         self.file_commands = files.FileCommands(
             self, self.model, self.settings, self.finishing,
@@ -121,16 +123,6 @@ class MainWindow(QMainWindow):
         self.commands.stop.setEnabled(False)  # nothing runs yet
         self._update_enabled()
         self.statusBar().showMessage("Drop an image, or press Ctrl+O to open one")
-
-    def _centre(self) -> QWidget:
-        """The view with the convergence timeline under it."""
-        centre = QWidget()
-        layout = QVBoxLayout(centre)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.timeline)
-        return centre
 
     def _dock(self, title: str, name: str, widget: QWidget,
               area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
@@ -228,19 +220,10 @@ class MainWindow(QMainWindow):
 
     def offer_batch(self, paths: list[Path]) -> BatchDialog:
         """The batch window for these files, non-modal; a running batch is never replaced."""
-        from colorseg_gui.gui.batch_dialog import BatchDialog
+        from colorseg_gui.gui.batch_dialog import offer
 
-        current = self.batch_dialog
-        if current is not None and current.runner.running:
-            current.raise_()
-            return current
-        if current is not None:
-            current.deleteLater()
-        dialog = BatchDialog(paths, self.options_panel.options, self)
-        self.options_panel.options_changed.connect(dialog.refresh_settings)
-        self.batch_dialog = dialog
-        dialog.show()
-        return dialog
+        self.batch_dialog = offer(self, self.batch_dialog, paths, self.options_panel)
+        return self.batch_dialog
 
     def open_sample(self) -> int | None:
         try:

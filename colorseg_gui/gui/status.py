@@ -235,7 +235,9 @@ class StatusFields:
             f"{per_pixel:,.1f}, MSE {frame.mse:,.1f}",
         )
 
-    def show_outcome(self, outcome: RunOutcome) -> None:
+    def show_outcome(self, outcome: RunOutcome, *, live: bool = True) -> None:
+        """``live``: the run just ended (the time counts from the request); else a result
+        of the history shown again, with the time it took then."""
         result = outcome.result
         step = result.step
         self._show_k(result.k, f"iteration {step.iteration}")
@@ -253,7 +255,8 @@ class StatusFields:
         self.set_state(text, f"{tip}.\n{details}" if tip else details)
         self.error.setToolTip(f"{ERROR_TIP}.\nJ per pixel {per_pixel:,.1f}, MSE {outcome.mse:,.1f}")
         self._timer.stop()
-        seconds = self._clock.elapsed() / 1000 if self._clock.isValid() else outcome.elapsed
+        live = live and self._clock.isValid()
+        seconds = self._clock.elapsed() / 1000 if live else outcome.elapsed
         self.elapsed.setText(_seconds(seconds))
         parts = {"decode": "decoding", "histogram": "counting colours", "render": "rendering"}
         split = [f"{label} {outcome.timings[key]:.2f} s" for key, label in parts.items()

@@ -112,6 +112,8 @@ class RunDisplay(QObject):
             return  # a new run starts: the last picture stays until its first frame
         self.pinned = None
         self._paint_outcome(outcome)
+        if self._model.reference is not None:  # B is now this result: its caption follows
+            self._on_reference_changed(self._model.reference)
         self.result_shown.emit(outcome)
 
     def _paint_outcome(self, outcome: RunOutcome, keep_rows: bool = False) -> None:
@@ -128,7 +130,7 @@ class RunDisplay(QObject):
         self.refresh_highlight()
         hist = outcome.result.histogram
         self._status.show_colors(hist.n_colors, hist.shape[1], hist.shape[0])
-        self._status.show_outcome(outcome)
+        self._status.show_outcome(outcome, live=not self._model.run.from_history)
 
     @Slot(object)
     def _on_reference_changed(self, entry: HistoryEntry | None) -> None:
@@ -140,9 +142,11 @@ class RunDisplay(QObject):
         outcome = entry.outcome()
         opaque = outcome.result.histogram.alpha is None
         bigger = outcome.preview.shape[:2] != outcome.image.shape[:2]
+        current = self._model.history.current
         self._view.set_reference(ArrayImage(outcome.preview, screen=opaque),
                                  ArrayImage(outcome.image) if bigger else None,
-                                 f"A: {entry.label}")
+                                 f"A: {entry.label}",
+                                 f"B: {current.label}" if current is not None else "B")
 
     @Slot(int)
     def _on_cluster_selected(self, cluster: int) -> None:

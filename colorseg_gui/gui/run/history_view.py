@@ -6,7 +6,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,6 +24,24 @@ if TYPE_CHECKING:
 
 THUMB = QSize(96, 64)
 INDEX_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _with_badge(pixmap: QPixmap, text: str, palette: QPalette) -> QPixmap:
+    """A copy of ``pixmap`` with ``text`` on a highlight-coloured tab in its corner."""
+    out = QPixmap(pixmap)
+    painter = QPainter(out)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    font = QFont(painter.font())
+    font.setBold(True)
+    painter.setFont(font)
+    side = painter.fontMetrics().height() + 2
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+    painter.drawRoundedRect(2, 2, side, side, 3, 3)
+    painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+    painter.drawText(2, 2, side, side, Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    return out
 
 
 class HistoryView(QListWidget):
@@ -46,20 +64,30 @@ class HistoryView(QListWidget):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setIconSize(THUMB)
         self.setUniformItemSizes(True)
-        self.setGridSize(QSize(THUMB.width() + 24, THUMB.height() + 30))
+        self.setWordWrap(True)  # "k 12 · OKLab · seed 1234567890" takes two lines
+        caption = 2 * self.fontMetrics().lineSpacing()
+        self.setGridSize(QSize(THUMB.width() + 48, THUMB.height() + caption + 10))
+        self._fit_height()
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
-        self._icons: weakref.WeakKeyDictionary[HistoryEntry, QIcon] = weakref.WeakKeyDictionary()
+        self._icons: weakref.WeakKeyDictionary[HistoryEntry, QPixmap] = (
+            weakref.WeakKeyDictionary())
         self.itemClicked.connect(self._on_item_clicked)
         model.history_changed.connect(self.refresh)
         model.reference_changed.connect(self.refresh)
         self.refresh()
 
     def sizeHint(self) -> QSize:
-        return QSize(600, THUMB.height() + 40)
+        return QSize(600, self.minimumHeight())
+
+    def _fit_height(self) -> None:
+        # One row of thumbnails with their captions, and room for the scroll bar below.
+        frame = 2 * self.frameWidth()
+        bar = self.horizontalScrollBar().sizeHint().height()
+        self.setMinimumHeight(self.gridSize().height() + frame + bar + 4)
 
     @Slot()
     def refresh(self) -> None:
@@ -68,12 +96,13 @@ class HistoryView(QListWidget):
         try:
             self.clear()
             for index, entry in enumerate(history.entries):
-                prefix = "A · " if entry is reference else ""
-                item = QListWidgetItem(self._icon(entry), prefix + entry.label)
+                badge = "A" if entry is reference else (
+                    "B" if reference is not None and index == history.index else "")
+                item = QListWidgetItem(self._icon(entry, badge), entry.label)
                 item.setData(INDEX_ROLE, index)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
                 item.setToolTip(self._tip(entry))
-                if entry is reference:
+                if badge:
                     shade = QColor(self.palette().color(QPalette.ColorRole.Highlight))
                     shade.setAlpha(70)
                     item.setBackground(shade)
@@ -86,9 +115,18 @@ class HistoryView(QListWidget):
         finally:
             self.blockSignals(False)
 
-    def _icon(self, entry: HistoryEntry) -> QIcon:
-        icon = self._icons.get(entry)
-        if icon is None:
+    def _icon(self, entry: HistoryEntry, badge: str = "") -> QIcon:
+        """The entry's thumbnail; with "A" or "B" in its corner while the two compare."""
+        pixmap = self._thumbnail(entry)
+        if badge:
+            pixmap = _with_badge(pixmap, badge, self.palette())
+        icon = QIcon(pixmap)
+        icon.addPixmap(pixmap, QIcon.Mode.Selected)  # the row shows selection, untinted
+        return icon
+
+    def _thumbnail(self, entry: HistoryEntry) -> QPixmap:
+        pixmap = self._icons.get(entry)
+        if pixmap is None:
             from colorseg_gui.gui.qimage import screen_to_qimage
 
             preview = entry.preview()
@@ -99,9 +137,8 @@ class HistoryView(QListWidget):
                 Qt.TransformationMode.SmoothTransformation)
             pixmap = QPixmap.fromImage(image)
             pixmap.setDevicePixelRatio(ratio)
-            icon = QIcon(pixmap)
-            self._icons[entry] = icon
-        return icon
+            self._icons[entry] = pixmap
+        return pixmap
 
     @staticmethod
     def _tip(entry: HistoryEntry) -> str:

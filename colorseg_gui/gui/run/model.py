@@ -32,6 +32,7 @@ class CurrentRun:
     options: KMeansOptions | None
     trail: StepTrail = field(default_factory=StepTrail)
     finished: bool = False
+    from_history: bool = False  # an entry shown again (undo, redo, the strip), not a new run
     serial: int = field(default_factory=lambda: next(_serials))  # tells runs apart
 
 
@@ -139,7 +140,8 @@ class RunModel(QObject):
         if self.reference is entry or (self.reference is not None
                                        and self.reference.image is not entry.image):
             self._set_reference(None)
-        self.run = CurrentRun(entry.options, StepTrail(entry.steps), finished=True)
+        self.run = CurrentRun(entry.options, StepTrail(entry.steps), finished=True,
+                              from_history=True)
         self.run_started.emit(self.run)
         self.outcome = entry.outcome()
         self.outcome_changed.emit(self.outcome)

@@ -47,6 +47,17 @@ def render_iteration(cache: ImageCache, steps: tuple[StepSummary, ...], position
                         mse_rgb(hist, step.palette, labels), hist.total_weight, opaque=opaque)
 
 
+def stacked(view: QWidget, timeline: QWidget) -> QWidget:
+    """The view with the timeline under it: the window's central widget."""
+    centre = QWidget()
+    layout = QVBoxLayout(centre)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(view, 1)
+    layout.addWidget(timeline)
+    return centre
+
+
 class ConvergenceChart(QWidget):
     """J per pixel over the iterations (log scale), and where the timeline stands."""
 
@@ -111,9 +122,12 @@ class ConvergenceChart(QWidget):
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Text), 1.0,
                                 Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+        # The curve is stretched to the chart's height: the words say how far it fell.
+        start, end = self._points[0][1], self._points[-1][1]
+        change = (end - start) / start * 100 if start else 0.0
         painter.setPen(text_pen)
         painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                         f"J/px {self._points[0][1]:,.0f} → {self._points[-1][1]:,.1f}")
+                         f"J per pixel {start:,.1f} → {end:,.1f} ({change:+.2f} %)")
 
 
 class TimelineView(QWidget):
