@@ -97,13 +97,15 @@ def _print_size(legend: Legend) -> str:
 
 
 def _area(value: float) -> str:
+    if 0 < value < 0.005:
+        return "< 0.01"  # there, if tiny: 0.00 would say the colour is not in the print
     return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 1000 else f"{value:,.0f}"
 
 
 # (heading, width in mm, alignment): the table's columns, and which go first when narrow
 _COLUMNS = [("No.", 9.0, "right"), ("", 9.0, "swatch"), ("Name", 34.0, "left"),
-            ("Hex", 17.0, "left"), ("Share", 14.0, "right"), ("Area cm²", 18.0, "right"),
-            ("Area in²", 16.0, "right")]
+            ("Hex", 18.0, "left"), ("Share", 15.0, "right"), ("Area cm²", 19.0, "right"),
+            ("Area in²", 19.0, "right")]
 _DROP_ORDER = ("Name", "Area in²")
 
 
@@ -234,7 +236,8 @@ class _Page:
             x = x0
             for (heading, _, align), w in zip(layout.fields, widths, strict=True):
                 if align != "swatch":
-                    self.text(x + 0.8 * mm, top, w - 1.6 * mm, layout.row_h,
+                    pad = 0.8 * mm * points / _BASE_POINTS  # scales with the text it pads
+                    self.text(x + pad, top, w - 2 * pad, layout.row_h,
                               _heading(heading, w / mm * _BASE_POINTS / points),
                               self.font(points, bold=True), "right" if align == "right"
                               else "left", _GREY)
@@ -265,7 +268,8 @@ class _Page:
                 self.p.setBrush(QColor(*row.rgb))
                 self.p.drawRect(QRectF(x + (w - wide) / 2, y + (h - tall) / 2, wide, tall))
             else:
-                self.text(x + 0.8 * mm, y, w - 1.6 * mm, h, values[heading],
+                pad = 0.8 * mm * points / _BASE_POINTS
+                self.text(x + pad, y, w - 2 * pad, h, values[heading],
                           self.font(points, bold=heading == "No."), align)
             x += w
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from colorseg_gui.gui.files import BUNDLE
 from colorseg_gui.gui.overwrite import confirm_replace, same_file
+from colorseg_gui.gui.status import TIMES
 
 if TYPE_CHECKING:
     from colorseg_gui.bundle import BundleContent, ExtraFiles
@@ -46,8 +47,9 @@ class BundleChoice:
 
 def _print_size(width: int, height: int, dpi: float) -> str:
     w_in, h_in = width / dpi, height / dpi
-    return (f"{w_in * 2.54:.1f} x {h_in * 2.54:.1f} cm ({w_in:.2f} x {h_in:.2f} in) "
-            f"for {width} x {height} pixels")
+    by = f" {TIMES} "
+    return (f"{w_in * 2.54:.1f}{by}{h_in * 2.54:.1f} cm ({w_in:.2f}{by}{h_in:.2f} in) "
+            f"for {width}{by}{height} pixels")
 
 
 class BundleDialog(QDialog):
