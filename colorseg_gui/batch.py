@@ -25,38 +25,39 @@ from colorseg_gui.bundle import (
     is_zip,
     write_bundle,
 )
-from colorseg_gui.engine.error_map import error_picture, pixel_errors
-from colorseg_gui.engine.histogram import ColorHistogram, build_histogram
-from colorseg_gui.engine.kmeans import iter_kmeans
-from colorseg_gui.engine.load_errors import ImageLoadError
-from colorseg_gui.engine.loading import load_image
-from colorseg_gui.engine.make_ready import (
+from colorseg_gui.engine import (
+    ColorHistogram,
+    ExportError,
+    ImageLoadError,
+    KMeansOptions,
+    KMeansStep,
     MadeReady,
     MakeOptions,
     OwnedColours,
-    make_ready,
-    paint,
-)
-from colorseg_gui.engine.palette_files import (
+    build_histogram,
+    error_picture,
+    folded,
     hex_code,
-    palette_entries,
-    palette_order,
-    palette_title,
-    reorder_clusters,
-    run_meta,
-    write_palette,
-)
-from colorseg_gui.engine.palette_fit import folded, in_owned_colours
-from colorseg_gui.engine.recipe import recipe_text
-from colorseg_gui.engine.render import mse_rgb, render_label_map, render_segmented
-from colorseg_gui.engine.types import KMeansStep, Space
-from colorseg_gui.engine.writers import (
-    ExportError,
+    in_owned_colours,
+    init_name,
+    load_image,
+    make_ready,
     mask_names,
+    mse_rgb,
+    number,
+    paint,
+    palette_entries,
+    palette_title,
+    pixel_errors,
+    recipe_text,
+    render_segmented,
+    run_kmeans,
+    run_meta,
     save_image,
     save_indexed_png,
     save_label_map,
     save_masks,
+    write_palette,
 )
 
 Progress = Callable[[KMeansStep], None]
@@ -74,12 +75,7 @@ EXISTS = "already exists; add --force to replace it"
 class Options:
     """Settings shared by every input of one command line."""
 
-    k: int
-    space: Space = "rgb"
-    seed: int = 0
-    init: str = "k-means++"
-    max_iter: int = 300
-    tol: float = 1e-4
+    kmeans: KMeansOptions
     indexed: bool = False
     quality: int = 92
     order: str = "share"
@@ -173,8 +169,7 @@ def recipe_settings(options: Options) -> dict[str, Any]:
                  "names": list(options.owned.names),
                  "colors": [hex_code(c) for c in options.owned.colors]}
     return {
-        "k": options.k, "space": options.space, "seed": options.seed, "init": options.init,
-        "max_iter": options.max_iter, "tol": options.tol, "order": options.order,
+        **options.kmeans.to_dict(), "order": options.order,
         "min_area": cleanup.min_area, "min_thickness": cleanup.min_thickness,
         "connectivity": cleanup.connectivity, "protect_delta_e": cleanup.protect_delta_e,
         "dither": options.make.dither, "dither_strength": options.make.dither_strength,
@@ -267,9 +262,7 @@ def process(
     del picture  # the histogram holds all we need: drop the pixels before rendering (memory)
     lap("histogram")
     last: KMeansStep | None = None
-    for step in iter_kmeans(hist, options.k, space=options.space,
-                            seed=options.seed, init=options.init, max_iter=options.max_iter,
-                            tol=options.tol):
+    for step in run_kmeans(hist, options.kmeans):
         last = step
         if progress is not None:
             progress(step)
@@ -277,24 +270,22 @@ def process(
         raise RuntimeError("clustering produced no result")
     lap("kmeans")
     found, names, owned_record = _recolour(hist, last, options)
-    # Every output then numbers clusters alike: 0 is the first colour of the palette file.
-    palette, weights, labels = reorder_clusters(found.palette, found.weights,
-                                                found.labels, options.order)
-    if names is not None:
-        names = [names[i] for i in palette_order(found.palette, found.weights, options.order)]
-    counts = np.bincount(labels, weights=hist.counts, minlength=len(palette)).astype(np.int64)
     made = None
     if options.make.active:
-        made = make_ready(hist, palette, labels, options.make)
-        label_map: npt.NDArray[np.uint8] | None = made.label_map
-        counts, weights, error = made.counts, made.weights, made.mse_rgb
-        segmented = paint(palette, made.label_map, alpha)
+        made = make_ready(hist, found.palette, found.labels, options.make)
         lap("make_ready")
+    ordered = number(hist, found.palette, found.weights, found.labels, made=made, names=names,
+                     order=options.order)
+    palette, weights, counts, names = ordered.palette, ordered.weights, ordered.counts, \
+        ordered.names
+    if made is not None:
+        error = made.mse_rgb
+        segmented = paint(made.palette, made.label_map, alpha)
     else:
-        error = mse_rgb(hist, palette, labels)
-        segmented = render_segmented(hist, palette, labels)
-        label_map = render_label_map(hist, labels) if (
-            options.indexed or targets.masks or targets.labels) else None
+        error = mse_rgb(hist, palette, ordered.entry_labels)
+        segmented = render_segmented(hist, palette, ordered.entry_labels)
+    label_map = ordered.label_map() if (
+        made is not None or options.indexed or targets.masks or targets.labels) else None
     lap("render")
 
     if targets.masks is not None:
@@ -303,14 +294,14 @@ def process(
     out = _guard(targets.image, targets.protected, options.force)
     entries = palette_entries(palette, weights, counts, order=options.order, names=names)
     recipe = result_recipe(options, entries)
-    meta = run_meta(source.name, k=len(palette), space=options.space, seed=options.seed,
-                    init=options.init, iterations=last.iteration, converged=last.converged,
+    meta = run_meta(source.name, k=len(palette), space=options.kmeans.space,
+                    seed=options.kmeans.seed, init=init_name(options.kmeans),
+                    iterations=last.iteration, converged=last.converged,
                     stop_reason=last.stop_reason, inertia=last.inertia)
     if targets.bundle is not None:
-        if label_map is None:
-            label_map = render_label_map(hist, labels)
         content = BundleContent(
-            stem=source.stem, source_name=source.name, image=segmented, label_map=label_map,
+            stem=source.stem, source_name=source.name, image=segmented,
+            label_map=label_map if label_map is not None else ordered.label_map(),
             palette=palette, weights=weights, counts=counts, recipe=recipe, meta=meta,
             order=options.order, names=names, alpha=alpha, notes=notes)
         bundle = _bundle(targets, content, options)
@@ -338,7 +329,8 @@ def process(
         masks = save_masks(label_map, len(palette), targets.masks, source.stem, names)
         record["masks"] = [str(p) for p in masks]
     if targets.error_map is not None:
-        errors = pixel_errors(hist, palette, labels, label_map if made is not None else None)
+        errors = pixel_errors(hist, palette, ordered.entry_labels,
+                              label_map if made is not None else None)
         save_image(error_picture(errors),
                    _guard(targets.error_map, targets.protected, options.force), source=source)
         record["error_map"] = str(targets.error_map)
@@ -348,9 +340,10 @@ def process(
 
     record.update({
         "width": width, "height": height, "k": len(palette),
-        "k_requested": options.k, "space": options.space, "seed": options.seed,
-        "init": options.init, "iterations": last.iteration, "converged": bool(last.converged),
-        "stop_reason": last.stop_reason, "inertia": float(last.inertia),
+        "k_requested": options.kmeans.k, "space": options.kmeans.space,
+        "seed": options.kmeans.seed, "init": init_name(options.kmeans),
+        "iterations": last.iteration, "converged": bool(last.converged),
+        "stop_reason": str(last.stop_reason or ""), "inertia": float(last.inertia),
         "mse_rgb": round(error, 6), "distinct_colors": hist.n_colors,
         "seconds": seconds, "notes": notes, **_make_record(options.make, made),
         "palette": [{key: e[key] for key in ("name", "hex", "rgb", "fraction", "pixels")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from colorseg_gui.engine.loading import is_supported_path
+from colorseg_gui.engine import is_supported_path
 
 
 @dataclass(frozen=True)

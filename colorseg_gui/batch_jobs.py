@@ -123,9 +123,9 @@ def _unlimit_memory() -> None:
 def _single_threaded_engine(threads: int) -> None:
     # Jobs already fill the cores: an engine thread pool in every worker would only make the
     # workers take turns (measured: -j 2 was no faster than -j 1 until this).
-    from colorseg_gui.engine import parallel
+    from colorseg_gui.engine import limit_threads
 
-    parallel.WORKERS = max(1, min(parallel.WORKERS, threads))
+    limit_threads(threads)
 
 
 def _worker(conn: Connection, options: Options, threads: int) -> None:

@@ -21,7 +21,7 @@ from colorseg_gui.batch_jobs import (
 )
 from colorseg_gui.bundle import is_zip
 from colorseg_gui.cli_make import make_options
-from colorseg_gui.engine.writers import default_output_name
+from colorseg_gui.engine import KMeansOptions, default_output_name
 from colorseg_gui.progress import BatchProgress, StepProgress
 
 PROG = "colorseg"
@@ -118,8 +118,9 @@ class _Report:
 
 
 def _options(args: argparse.Namespace) -> Options:
-    return Options(k=args.k, space=args.space, seed=args.seed, init=args.init,
-                   max_iter=args.max_iter, tol=args.tol, indexed=args.indexed,
+    kmeans = KMeansOptions(k=args.k, space=args.space, seed=args.seed, init=args.init,
+                           max_iter=args.max_iter, tol=args.tol)
+    return Options(kmeans=kmeans, indexed=args.indexed,
                    quality=args.quality, order=args.order,
                    max_pixels=args.max_pixels or None, force=args.force,
                    make=make_options(args), print_dpi=args.print_dpi,
@@ -127,8 +128,7 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def _owned_options(args: argparse.Namespace) -> dict[str, Any]:
-    from colorseg_gui.engine.make_ready import OwnedColours
-    from colorseg_gui.engine.palette_fit import Metric
+    from colorseg_gui.engine import Metric, OwnedColours
 
     owned = getattr(args, "owned_palette", None)
     metric: Metric = "oklab" if args.metric == "oklab" else "de2000"

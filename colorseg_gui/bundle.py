@@ -22,13 +22,15 @@ import numpy.typing as npt
 from colorseg_gui.engine import (
     PALETTE_FORMATS,
     ExportError,
+    atomic_write,
+    hex_code,
+    mask_names,
+    palette_title,
     save_image,
     save_indexed_png,
     save_masks,
     write_palette,
 )
-from colorseg_gui.engine.palette_files import hex_code, palette_title
-from colorseg_gui.engine.writers import atomic_write, mask_names
 
 DEFAULT_DPI = 300.0
 MASKS_FOLDER = "masks"

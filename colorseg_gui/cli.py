@@ -26,10 +26,17 @@ from colorseg_gui.cli_make import (
     check_make_arguments,
     owned_colours,
 )
-from colorseg_gui.engine.loading import DEFAULT_MAX_PIXELS
-from colorseg_gui.engine.palette_files import PALETTE_FORMATS, PALETTE_ORDERS
-from colorseg_gui.engine.recipe import RecipeError, read_recipe
-from colorseg_gui.engine.types import INIT_METHODS, MAX_K, MIN_K, SPACES
+from colorseg_gui.engine import (
+    DEFAULT_MAX_PIXELS,
+    INIT_METHODS,
+    MAX_K,
+    MIN_K,
+    PALETTE_FORMATS,
+    PALETTE_ORDERS,
+    SPACES,
+    RecipeError,
+    read_recipe,
+)
 
 PROG = "colorseg"
 OUTPUT_FORMATS = {"png": ".png", "jpg": ".jpg", "webp": ".webp", "tiff": ".tiff"}

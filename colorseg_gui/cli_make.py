@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from colorseg_gui.engine.dither import DITHERS
-from colorseg_gui.engine.make_ready import MakeOptions
-from colorseg_gui.engine.regions import CleanupOptions
+from colorseg_gui.engine import DITHERS, CleanupOptions, MakeOptions
 
 EPILOG = """\
 ready to make: --min-region / --min-area merge every connected region smaller than that into
@@ -119,7 +117,7 @@ def owned_colours(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
         if args.owned or args.owned_file:
             raise ValueError("--owned and --owned-file go with --palette-in")
         return None
-    from colorseg_gui.engine.palette_read import PaletteError, read_palette
+    from colorseg_gui.engine import PaletteError, read_palette
 
     try:
         owned = read_palette(args.palette_in)

@@ -13,7 +13,7 @@ import shutil
 import time
 from typing import TextIO
 
-from colorseg_gui.engine.types import KMeansStep
+from colorseg_gui.engine import KMeansStep
 
 REDRAW_SECONDS = 0.1  # many small files finish faster than a terminal needs to be redrawn
 

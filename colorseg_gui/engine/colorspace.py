@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.types import Space
+from colorseg_gui.engine.options import Space
 
 # sRGB (IEC 61966-2-1) primaries to XYZ, D65 white.
 _RGB_TO_XYZ = np.array(

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.histogram import ColorHistogram
-from colorseg_gui.engine.parallel import map_ranges
+from colorseg_gui.engine.cluster.histogram import ColorHistogram
+from colorseg_gui.engine.cluster.parallel import map_ranges
 
 
 def _entry_colors(

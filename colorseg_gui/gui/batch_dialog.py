@@ -36,7 +36,7 @@ from colorseg_gui.gui import files
 from colorseg_gui.gui.batch_runner import BatchRunner, BatchSummary
 
 if TYPE_CHECKING:
-    from colorseg_gui.gui.options_panel import RunOptions
+    from colorseg_gui.engine import KMeansOptions
 
 # label, extension, indexed
 FORMATS = (
@@ -52,7 +52,7 @@ SPACE_NAMES = {"rgb": "sRGB", "lab": "CIELAB", "oklab": "OKLab"}
 REFRESH_MS = 500  # elapsed time and ETA while a long file runs
 
 
-def describe_options(options: RunOptions) -> str:
+def describe_options(options: KMeansOptions) -> str:
     stop = "no pixel changes cluster" if options.tol == 0 else "J improves < 0.01 %"
     return (f"k = {options.k}  ·  {SPACE_NAMES.get(options.space, options.space)}  ·  "
             f"seed {options.seed}  ·  {options.init}  ·  stop when {stop}")
@@ -70,7 +70,7 @@ class BatchDialog(QDialog):
 
     batch_finished = Signal(object)  # BatchSummary
 
-    def __init__(self, paths: list[Path], current_options: Callable[[], RunOptions],
+    def __init__(self, paths: list[Path], current_options: Callable[[], KMeansOptions],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("batchDialog")
@@ -191,7 +191,7 @@ class BatchDialog(QDialog):
     def _plan(self) -> tuple[list[Any], dict[int, dict[str, Any]], Any]:
         from colorseg_gui.batch import Options, Targets
         from colorseg_gui.batch_jobs import plan
-        from colorseg_gui.engine.writers import default_output_name
+        from colorseg_gui.engine import default_output_name
 
         run = self._current_options()
         _, ext, indexed = FORMATS[self.format_combo.currentIndex()]
@@ -207,9 +207,7 @@ class BatchDialog(QDialog):
                 labels=out / f"{src.stem}_labels.png" if self.labels_check.isChecked() else None,
                 protected=protected)
 
-        options = Options(k=run.k, space=run.space, seed=run.seed, init=run.init,
-                          max_iter=run.max_iter, tol=run.tol, indexed=indexed,
-                          force=self.replace_check.isChecked())
+        options = Options(kmeans=run, indexed=indexed, force=self.replace_check.isChecked())
         jobs, refused = plan(self.paths, targets)
         return jobs, refused, options
 

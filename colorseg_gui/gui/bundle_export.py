@@ -30,7 +30,7 @@ from colorseg_gui.gui.status import TIMES
 
 if TYPE_CHECKING:
     from colorseg_gui.bundle import BundleContent, ExtraFiles
-    from colorseg_gui.engine.make_ready import MadeReady, MakeOptions
+    from colorseg_gui.engine import MadeReady, MakeOptions
     from colorseg_gui.gui.main_window import MainWindow
     from colorseg_gui.gui.worker import RunOutcome
 
@@ -161,8 +161,7 @@ def bundle_content(outcome: RunOutcome, image_name: str, made: MadeReady | None,
     """The result as the window shows it (own colours, cleanup, dithering), numbered as the
     other exports number it."""
     from colorseg_gui.bundle import BundleContent
-    from colorseg_gui.engine.make_ready import paint
-    from colorseg_gui.engine.palette_files import run_meta
+    from colorseg_gui.engine import PALETTE_ORDER, init_name, paint, run_meta
     from colorseg_gui.gui import export
 
     result = outcome.result
@@ -170,7 +169,7 @@ def bundle_content(outcome: RunOutcome, image_name: str, made: MadeReady | None,
     alpha = result.histogram.alpha
     image = outcome.image if made is None else paint(made.palette, made.label_map, alpha)
     meta = run_meta(image_name, k=len(ordered.palette), space=result.space, seed=result.seed,
-                    init=outcome.options.init, iterations=result.iterations,
+                    init=init_name(outcome.options), iterations=result.iterations,
                     converged=result.converged, stop_reason=result.stop_reason,
                     inertia=result.inertia)
     return BundleContent(
@@ -178,7 +177,7 @@ def bundle_content(outcome: RunOutcome, image_name: str, made: MadeReady | None,
         label_map=ordered.label_map(), palette=ordered.palette, weights=ordered.weights,
         counts=ordered.counts, recipe=export.recipe(outcome, make if made is not None else None,
                                                     made),
-        meta=meta, order=export.PALETTE_ORDER, names=ordered.names, alpha=alpha)
+        meta=meta, order=PALETTE_ORDER, names=ordered.names, alpha=alpha)
 
 
 def _write(outcome: RunOutcome, image_name: str, made: MadeReady | None,

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.make_ready import MakeOptions
-    from colorseg_gui.gui.options_panel import RunOptions
+    from colorseg_gui.engine import KMeansOptions, MakeOptions
 
 
-def command_line(image: Path | None, run: RunOptions, make: MakeOptions | None,
+def command_line(image: Path | None, run: KMeansOptions, make: MakeOptions | None,
                  palette_file: Path | None, owned_names: list[str] | None,
                  all_owned: bool) -> tuple[str, list[str]]:
     """(the command, what it cannot say) for the window's current settings."""
@@ -19,8 +18,11 @@ def command_line(image: Path | None, run: RunOptions, make: MakeOptions | None,
     if image is None:
         cannot.append("the image was pasted or dropped as data: save it and put its name "
                       "in place of IMAGE")
+    init = run.init if isinstance(run.init, str) else "k-means++"
+    if not isinstance(run.init, str):
+        cannot.append("the starting colours of the run")
     args = ["colorseg", str(image) if image is not None else "IMAGE", "-k", str(run.k),
-            "--space", run.space, "--seed", str(run.seed), "--init", run.init,
+            "--space", run.space, "--seed", str(run.seed), "--init", init,
             "--max-iter", str(run.max_iter), "--tol", f"{run.tol:g}"]
     if make is not None:
         cleanup = make.cleanup

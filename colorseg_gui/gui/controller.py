@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 
-from colorseg_gui.gui.options_panel import RunOptions
+from colorseg_gui.engine import KMeansOptions
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.loading import Picture
+    from colorseg_gui.engine import Picture
     from colorseg_gui.gui.worker import (
         ImageCache,
         Job,
@@ -68,10 +68,10 @@ class SegmentationController(QObject):
         super().__init__(parent)
         self._generation = 0
         self._runs: dict[QThread, SegmentationWorker] = {}
-        self._options = RunOptions()
+        self._options = KMeansOptions()
         self._image: LoadedImage | None = None
         self._cache: ImageCache | None = None
-        self._completed_for: RunOptions | None = None  # options of the image's finished result
+        self._completed_for: KMeansOptions | None = None  # options of the image's finished result
         self._busy = False
         self._pending: PreviewFrame | None = None
         self._paint_clock = QElapsedTimer()
@@ -98,7 +98,7 @@ class SegmentationController(QObject):
         return self._cache
 
     @property
-    def options(self) -> RunOptions:
+    def options(self) -> KMeansOptions:
         return self._options
 
     @property
@@ -109,7 +109,7 @@ class SegmentationController(QObject):
         return [thread for thread in self._runs if _is_running(thread)]
 
     # ----- requests ----------------------------------------------------------------------
-    def open_path(self, path: Path, options: RunOptions | None = None) -> int:
+    def open_path(self, path: Path, options: KMeansOptions | None = None) -> int:
         """Decode ``path`` and cluster it; the current image stays until it has loaded."""
         if options is not None:
             self._options = options
@@ -118,7 +118,7 @@ class SegmentationController(QObject):
 
         return self._start(Job(self._next_generation(), self._options, path=Path(path)))
 
-    def open_picture(self, picture: Picture, options: RunOptions | None = None) -> int:
+    def open_picture(self, picture: Picture, options: KMeansOptions | None = None) -> int:
         if options is not None:
             self._options = options
         self._awaiting_cache = False
@@ -126,7 +126,7 @@ class SegmentationController(QObject):
 
         return self._start(Job(self._next_generation(), self._options, picture=picture))
 
-    def set_options(self, options: RunOptions) -> int | None:
+    def set_options(self, options: KMeansOptions) -> int | None:
         """Re-run the current image with ``options``, from the cached histogram."""
         if options == self._completed_for and options == self._options:
             return None

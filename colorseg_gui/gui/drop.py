@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QUrl
 
 def is_supported_path(path: Path) -> bool:
     # The engine (numpy, Pillow) loads on first use, not with the window (start-up time).
-    from colorseg_gui.engine.loading import is_supported_path as supported
+    from colorseg_gui.engine import is_supported_path as supported
 
     return supported(path)
 

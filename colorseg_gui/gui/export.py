@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
 
 from colorseg_gui.engine import (
     PALETTE_FORMATS,
-    ColorHistogram,
-    render_label_map,
-    reorder_clusters,
+    PALETTE_ORDER,
+    MadeReady,
+    MakeOptions,
+    Numbered,
+    init_name,
+    number,
+    paint,
+    palette_entries,
+    palette_title,
+    run_meta,
     save_image,
     save_indexed_png,
     save_masks,
     write_palette,
 )
-from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, paint
-from colorseg_gui.engine.palette_files import (
-    palette_entries,
-    palette_order,
-    palette_title,
-    run_meta,
-)
 from colorseg_gui.gui.worker import RunOutcome
-
-PALETTE_ORDER = "share"  # the palette panel's order too: largest first
 
 INDEXED_FILTER = "Indexed PNG, palette of k colours (*.png)"
 IMAGE_FILTERS = {
@@ -68,47 +63,12 @@ def final_path(
     return typed.with_name(typed.name + fallback), chosen_filter
 
 
-@dataclass(frozen=True, eq=False)
-class Numbered:
-    """A result with its clusters renumbered in palette-file order (cluster 0 first)."""
-
-    palette: npt.NDArray[np.uint8]  # k x 3
-    weights: npt.NDArray[np.float64]  # k
-    counts: npt.NDArray[np.int64]  # k, pixels per cluster (weights are alpha-weighted)
-    entry_labels: npt.NDArray[np.uint8]  # cluster of every histogram entry
-    histogram: ColorHistogram
-    pixel_labels: npt.NDArray[np.uint8] | None = None  # cleaned or dithered, renumbered
-    names: list[str] | None = None  # owned colours' names, in this order
-
-    def label_map(self) -> npt.NDArray[np.uint8]:
-        """The cluster of every pixel, H x W (rendered on demand: a palette needs none)."""
-        if self.pixel_labels is not None:
-            return self.pixel_labels
-        return render_label_map(self.histogram, self.entry_labels)
-
-
 def numbered(outcome: RunOutcome, made: MadeReady | None = None) -> Numbered:
-    """Number the clusters as the `colorseg` command does (engine.reorder_clusters).
-
-    Every export goes through here, so that mask N, index N of an indexed PNG and the Nth
-    colour of a palette file are the same cluster, whatever order the engine found them in.
-    ``made`` (the window's cleanup or dithering) decides the pixels and the shares.
-    """
+    """The result numbered as the `colorseg` command numbers it (engine.number): every
+    export goes through here, so mask N, index N and palette colour N are one cluster."""
     result = outcome.result
-    hist = result.histogram
-    weights = made.weights if made is not None else result.weights
-    colours = made.palette if made is not None else result.palette
-    labels = made.entry_labels if made is not None else result.step.labels
-    palette, weights, entry_labels = reorder_clusters(colours, weights, labels, PALETTE_ORDER)
-    if made is None:
-        counts = np.bincount(entry_labels, weights=hist.counts, minlength=len(palette))
-        return Numbered(palette, weights, counts.astype(np.int64), entry_labels, hist)
-    order = palette_order(colours, made.weights, PALETTE_ORDER)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    pixels = rank.astype(np.uint8)[made.label_map]
-    names = [made.names[i] for i in order] if made.names is not None else None
-    return Numbered(palette, weights, made.counts[order], entry_labels, hist, pixels, names)
+    return number(result.histogram, result.palette, result.weights, result.step.labels,
+                  made=made, order=PALETTE_ORDER)
 
 
 def recipe(outcome: RunOutcome, make: MakeOptions | None, made: MadeReady | None = None
@@ -118,9 +78,8 @@ def recipe(outcome: RunOutcome, make: MakeOptions | None, made: MadeReady | None
 
     run = outcome.options
     make = make or MakeOptions()
-    options = Options(k=run.k, space=run.space, seed=run.seed, init=run.init,
-                      max_iter=run.max_iter, tol=run.tol, order=PALETTE_ORDER,
-                      make=replace(make, owned=None), owned=make.owned)
+    options = Options(kmeans=run, order=PALETTE_ORDER, make=replace(make, owned=None),
+                      owned=make.owned)
     ordered = numbered(outcome, made)
     entries = palette_entries(ordered.palette, ordered.weights, ordered.counts,
                               order=PALETTE_ORDER, names=ordered.names)
@@ -147,7 +106,7 @@ def export_palette(outcome: RunOutcome, path: Path, image_name: str,
     result = outcome.result
     ordered = numbered(outcome, made)
     meta = run_meta(image_name, k=len(ordered.palette), space=result.space, seed=result.seed,
-                    init=outcome.options.init, iterations=result.iterations,
+                    init=init_name(outcome.options), iterations=result.iterations,
                     converged=result.converged, stop_reason=result.stop_reason,
                     inertia=result.inertia)
     return write_palette(

@@ -40,7 +40,7 @@ def describe_written(tag: str, value: object) -> str:
 
 
 def open_filter() -> str:
-    from colorseg_gui.engine.loading import SUPPORTED_EXTENSIONS
+    from colorseg_gui.engine import SUPPORTED_EXTENSIONS
 
     patterns = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
     return f"Images ({patterns});;All files (*)"
@@ -98,7 +98,7 @@ def suggested_path(window: MainWindow, ext: str = ".png") -> Path:
     k = outcome.k if outcome is not None else window.options_panel.options().k
     loaded = window.loaded
     if loaded is not None and loaded.picture.path is not None:
-        from colorseg_gui.engine.writers import default_output_name
+        from colorseg_gui.engine import default_output_name
 
         return default_output_name(loaded.picture.path, k, ext)
     return Path(window.settings.last_folder) / f"pasted_cluster{k}{ext}"
@@ -181,7 +181,7 @@ def export_masks_dialog(window: MainWindow) -> Path | None:
     folder = ask_folder(window, "Export masks into folder", str(suggested_path(window).parent))
     if folder is None:
         return None
-    from colorseg_gui.engine.writers import mask_names
+    from colorseg_gui.engine import mask_names
 
     stem = _stem(window)  # <stem>_mask<N>.png, as `colorseg --masks` names them
     if not _may_write(window, [folder / name for name in mask_names(stem, outcome.k)]):

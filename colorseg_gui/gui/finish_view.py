@@ -15,7 +15,7 @@ from colorseg_gui.gui.own_colours_panel import OwnColoursPanel
 from colorseg_gui.gui.palette_view import CLUSTER_ROLE, hex_color
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.make_ready import MadeReady, MakeOptions, OwnedColours
+    from colorseg_gui.engine import MadeReady, MakeOptions, OwnedColours
     from colorseg_gui.gui.main_window import MainWindow
     from colorseg_gui.gui.worker import RunOutcome
 
@@ -26,7 +26,7 @@ _DEFICIENCY_WORDS = {"protanopia": "protanopia (no red cones)",
 
 def _legend() -> QLabel:
     """ΔE 0 [viridis gradient] 20+: what the error map's colours mean."""
-    from colorseg_gui.engine.error_map import LUT, SCALE_MAX
+    from colorseg_gui.engine import LUT, SCALE_MAX
 
     image = QImage(128, 10, QImage.Format.Format_RGB32)
     gradient = QLinearGradient(0, 0, 128, 0)
@@ -188,7 +188,7 @@ class FinishView(QObject):
 
     def _options(self) -> MakeOptions:
         """The panels' settings as one MakeOptions (cleanup and dithering, own colours)."""
-        from colorseg_gui.engine.make_ready import MakeOptions
+        from colorseg_gui.engine import MakeOptions
 
         return dataclasses.replace(self._make or MakeOptions(), owned=self._owned)
 
@@ -199,7 +199,7 @@ class FinishView(QObject):
         if isinstance(value, str):
             layout = self.legend.layout()
             if value == SHOW_ERRORS and layout is not None and layout.count() == 0:
-                from colorseg_gui.engine.error_map import SCALE_MAX
+                from colorseg_gui.engine import SCALE_MAX
 
                 layout.addWidget(QLabel("ΔE 0"))
                 layout.addWidget(_legend())

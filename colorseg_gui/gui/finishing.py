@@ -18,9 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from colorseg_gui.engine.error_map import ClusterErrors
-    from colorseg_gui.engine.make_ready import MadeReady, MakeOptions
-    from colorseg_gui.engine.vision import Confusion
+    from colorseg_gui.engine import ClusterErrors, Confusion, MadeReady, MakeOptions
     from colorseg_gui.gui.worker import RunOutcome
 
 SHOW_RESULT, SHOW_ERRORS = "result", "errors"
@@ -64,11 +62,18 @@ def finish(outcome: RunOutcome, options: MakeOptions, show: str) -> Finished:
     """Runs on a task thread: numpy only, no widgets."""
     import numpy as np
 
-    from colorseg_gui.engine.colorspace import to_space
-    from colorseg_gui.engine.error_map import cluster_errors, error_picture, pixel_errors
-    from colorseg_gui.engine.make_ready import make_ready, paint
-    from colorseg_gui.engine.split_hint import split_gains
-    from colorseg_gui.engine.vision import DEFICIENCIES, confusable_pairs, simulate
+    from colorseg_gui.engine import (
+        DEFICIENCIES,
+        cluster_errors,
+        confusable_pairs,
+        error_picture,
+        make_ready,
+        paint,
+        pixel_errors,
+        simulate,
+        split_gains,
+        to_space,
+    )
 
     result = outcome.result
     hist, palette, labels = result.histogram, result.palette, result.step.labels
@@ -144,7 +149,7 @@ class Finisher(QObject):
         if self._outcome is None:
             return
         if self._options is None:
-            from colorseg_gui.engine.make_ready import MakeOptions
+            from colorseg_gui.engine import MakeOptions
 
             self._options = MakeOptions()
         self._tasks.run(f"finish-{self._generation}", finish, self._outcome, self._options,

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
+from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
 from colorseg_gui.gui.bundle_export import BundleExport
@@ -23,7 +24,7 @@ from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.finish_view import FinishView
 from colorseg_gui.gui.hold_compare import HoldToCompare
 from colorseg_gui.gui.image_view import ImageView
-from colorseg_gui.gui.options_panel import OptionsPanel, RunOptions
+from colorseg_gui.gui.options_panel import OptionsPanel
 from colorseg_gui.gui.palette_view import PaletteView
 from colorseg_gui.gui.run_display import RunDisplay
 from colorseg_gui.gui.segmented import SegmentedControl
@@ -33,7 +34,7 @@ from colorseg_gui.gui.tasks import TaskRunner
 from colorseg_gui.gui.zoom_box import ZoomBox
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.loading import Picture
+    from colorseg_gui.engine import Picture
     from colorseg_gui.gui.batch_dialog import BatchDialog
     from colorseg_gui.gui.worker import LoadedImage, RunOutcome
 
@@ -245,7 +246,7 @@ class MainWindow(QMainWindow):
 
     def open_qimage(self, image: QImage, name: str) -> int | None:
         """Open pasted or dropped image data (not a file) through the same path."""
-        from colorseg_gui.engine.loading import ImageLoadError, picture_from_array
+        from colorseg_gui.engine import ImageLoadError, picture_from_array
         from colorseg_gui.gui.qimage import qimage_to_array
 
         array = qimage_to_array(image)
@@ -353,7 +354,7 @@ class MainWindow(QMainWindow):
 
     # ----- options, run control -------------------------------------------------------------
     @Slot(object)
-    def _on_options_changed(self, options: RunOptions) -> None:
+    def _on_options_changed(self, options: KMeansOptions) -> None:
         self.settings.save_run_options(options)
         if self.controller.set_options(options) is not None:
             self.status.begin()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # the engine is imported with the first result, not with the window
-    from colorseg_gui.engine.make_ready import MakeOptions
+    from colorseg_gui.engine import MakeOptions
 
 DEBOUNCE_MS = 150
 DITHER_CHOICES = (("", "Off"), ("fs", "Floyd-Steinberg"), ("bayer", "Ordered (Bayer 8x8)"))
@@ -151,8 +151,7 @@ class MakePanel(QWidget):
             self._emit()
 
     def make_options(self) -> MakeOptions:
-        from colorseg_gui.engine.make_ready import MakeOptions
-        from colorseg_gui.engine.regions import CleanupOptions
+        from colorseg_gui.engine import CleanupOptions, MakeOptions
 
         value = self.min_region.value()
         if self.area_unit.currentData() == "mm2":

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -18,14 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-if TYPE_CHECKING:  # the engine is not imported with the window
-    from colorseg_gui.engine.types import Space
+# The options module of the engine is light (no numpy): the window starts without the rest.
+from colorseg_gui.engine import MAX_ITER, MAX_K, MAX_SEED, MIN_K, KMeansOptions, Space
 
 SLIDER_MIN, SLIDER_MAX = 2, 64
-SPIN_MIN, SPIN_MAX = 1, 256
+SPIN_MIN, SPIN_MAX = MIN_K, MAX_K
 DEBOUNCE_MS = 120
-MAX_SEED = 2**31 - 1
-MAX_ITER = 10_000
 SPACE_CHOICES = (("rgb", "RGB (sRGB values)"), ("lab", "CIELAB (perceptual)"),
                  ("oklab", "OKLab (perceptual, even hues)"))
 STOP_CHOICES = (
@@ -35,31 +31,19 @@ STOP_CHOICES = (
 INIT_CHOICES = (("k-means++", "k-means++"), ("random", "Random colours"))
 
 
-@dataclass(frozen=True)
-class RunOptions:
-    """Everything a clustering run depends on besides the image."""
-
-    k: int = 8
-    space: Space = "rgb"
-    seed: int = 0
-    max_iter: int = 300
-    init: str = "k-means++"
-    tol: float = 1e-4  # relative J improvement below which the run ends; 0 = strict
-
-
 def _space(value: object) -> Space:
     return "lab" if value == "lab" else "oklab" if value == "oklab" else "rgb"
 
 
 class OptionsPanel(QWidget):
-    """Edits :class:`RunOptions`; ``options_changed`` fires once per settled change."""
+    """Edits :class:`KMeansOptions`; ``options_changed`` fires once per settled change."""
 
-    options_changed = Signal(object)  # RunOptions
+    options_changed = Signal(object)  # KMeansOptions
 
-    def __init__(self, options: RunOptions | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, options: KMeansOptions | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Options")
-        options = options or RunOptions()
+        options = options or KMeansOptions()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -163,8 +147,8 @@ class OptionsPanel(QWidget):
         label.setBuddy(buddy)
         return label
 
-    def options(self) -> RunOptions:
-        return RunOptions(
+    def options(self) -> KMeansOptions:
+        return KMeansOptions(
             k=self.k_spin.value(),
             space=_space(self.space_combo.currentData()),
             seed=self.seed_spin.value(),
@@ -173,7 +157,7 @@ class OptionsPanel(QWidget):
             tol=float(self.stop_combo.currentData()),
         )
 
-    def set_options(self, options: RunOptions) -> None:
+    def set_options(self, options: KMeansOptions) -> None:
         """Show ``options`` without emitting ``options_changed``."""
         widgets = (
             self.k_slider,
@@ -190,9 +174,10 @@ class OptionsPanel(QWidget):
             self.k_spin.setValue(options.k)
             self.k_slider.setValue(min(max(options.k, SLIDER_MIN), SLIDER_MAX))
             self.space_combo.setCurrentIndex(max(0, self.space_combo.findData(options.space)))
-            self.seed_spin.setValue(min(max(options.seed, 0), MAX_SEED))
+            self.seed_spin.setValue(min(max(options.seed or 0, 0), MAX_SEED))
             self.iter_spin.setValue(options.max_iter)
-            self.init_combo.setCurrentIndex(max(0, self.init_combo.findData(options.init)))
+            if isinstance(options.init, str):
+                self.init_combo.setCurrentIndex(max(0, self.init_combo.findData(options.init)))
             strict = options.tol <= 0
             self.stop_combo.setCurrentIndex(1 if strict else 0)
         finally:

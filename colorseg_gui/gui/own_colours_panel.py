@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 from colorseg_gui.gui.palette_view import hex_color
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine.make_ready import OwnedColours
-    from colorseg_gui.engine.palette_read import OwnedPalette
+    from colorseg_gui.engine import OwnedColours, OwnedPalette
 
 MODES = (("", "Off: the clusters' own colours"), ("map", "Map each colour to the nearest "
          "owned one"), ("pick", "Pick the best k owned colours"))
@@ -98,7 +97,7 @@ class OwnColoursPanel(QWidget):
             self.load(Path(name))
 
     def load(self, path: Path) -> bool:
-        from colorseg_gui.engine.palette_read import PaletteError, read_palette
+        from colorseg_gui.engine import PaletteError, read_palette
 
         try:
             palette = read_palette(path)
@@ -150,7 +149,7 @@ class OwnColoursPanel(QWidget):
 
     def owned(self) -> OwnedColours | None:
         """The ticked colours and the mode, or None when off (or nothing is ticked)."""
-        from colorseg_gui.engine.make_ready import OwnedColours
+        from colorseg_gui.engine import OwnedColours
 
         mode = self.mode.currentData()
         if self.loaded_palette is None or not mode:

@@ -17,8 +17,8 @@ MODULES = (
     "PIL.Image",
     "PIL.PngImagePlugin",
     "PIL.JpegImagePlugin",
-    "colorseg_gui.engine.histogram",
-    "colorseg_gui.engine.loading",
+    "colorseg_gui.engine.cluster.histogram",
+    "colorseg_gui.engine.io.loading",
     "colorseg_gui.engine",
 )
 JOIN_TIMEOUT_S = 10.0

@@ -52,10 +52,9 @@ def _segment_sample(scratch: Path) -> str:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from colorseg_gui.engine.loading import ImageLoadError, load_image
+    from colorseg_gui.engine import ImageLoadError, KMeansOptions, load_image
     from colorseg_gui.gui.export import save_result
     from colorseg_gui.gui.main_window import MainWindow
-    from colorseg_gui.gui.options_panel import RunOptions
     from colorseg_gui.resources import SAMPLE_IMAGE, resource_path
 
     try:
@@ -82,7 +81,7 @@ def _segment_sample(scratch: Path) -> str:
     timeout.setSingleShot(True)
     timeout.timeout.connect(loop.quit)
     try:
-        window.options_panel.set_options(RunOptions(k=K, seed=0))
+        window.options_panel.set_options(KMeansOptions(k=K, seed=0))
         window.open_path(sample)  # the path every Open, drop and argv takes
         timeout.start(TIMEOUT_MS)
         loop.exec()
@@ -125,8 +124,7 @@ def _segment_sample(scratch: Path) -> str:
 
 def _clean_up(outcome: RunOutcome) -> str:
     """The region cleanup runs (its compiled connected-components library is bundled)."""
-    from colorseg_gui.engine.make_ready import MakeOptions, make_ready
-    from colorseg_gui.engine.regions import CleanupOptions
+    from colorseg_gui.engine import CleanupOptions, MakeOptions, make_ready
 
     result = outcome.result
     try:

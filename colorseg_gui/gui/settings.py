@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
-if TYPE_CHECKING:  # the engine is not imported with the window
-    from colorseg_gui.engine.types import Space
-    from colorseg_gui.gui.options_panel import RunOptions
+from colorseg_gui.engine import KMeansOptions
+
+if TYPE_CHECKING:
+    from colorseg_gui.engine import Space
 
 ORGANIZATION = "ColorSeg"
 APPLICATION = "ColorSeg"
@@ -59,7 +60,7 @@ class Settings:
     def space(self, value: str) -> None:
         self._store.setValue("run/space", value)
 
-    def run_options(self) -> RunOptions:
+    def run_options(self) -> KMeansOptions:
         """Every option of the last run (values a newer or older version wrote are checked)."""
         from colorseg_gui.gui import options_panel as panel
 
@@ -70,19 +71,21 @@ class Settings:
         except (TypeError, ValueError):
             tol = tols[0]
         init = self._str("run/init", inits[0])
-        return panel.RunOptions(
+        return KMeansOptions(
             k=self.k,
             space=self.space,
             seed=self._int("run/seed", 0, 0, panel.MAX_SEED),
-            max_iter=self._int("run/max_iter", panel.RunOptions.max_iter, 1, panel.MAX_ITER),
+            max_iter=self._int("run/max_iter", KMeansOptions.max_iter, 1, panel.MAX_ITER),
             init=init if init in inits else inits[0],
             tol=min(tols, key=lambda known: abs(known - tol)),
         )
 
-    def save_run_options(self, options: RunOptions) -> None:
+    def save_run_options(self, options: KMeansOptions) -> None:
         self.k, self.space = options.k, options.space
-        for key, value in (("seed", options.seed), ("max_iter", options.max_iter),
-                           ("init", options.init), ("tol", options.tol)):
+        # Starting colours belong to a session, not to the next launch's defaults.
+        init = options.init if isinstance(options.init, str) else "k-means++"
+        for key, value in (("seed", options.seed or 0), ("max_iter", options.max_iter),
+                           ("init", init), ("tol", options.tol)):
             self._store.setValue(f"run/{key}", value)
 
     @property

@@ -12,30 +12,6 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWi
 if TYPE_CHECKING:
     from colorseg_gui.gui.worker import LoadedImage, PreviewFrame, RunOutcome
 
-# What ended a run, in words, and the detail behind it (tooltip).
-STOP_REASONS = {
-    "converged": (
-        "Converged: no pixel changes colour",
-        "Another iteration would give every pixel the same colour again: this is the "
-        "exact k-means fixed point",
-    ),
-    "tol": (
-        "Stopped: the error had stopped improving",
-        "The last iteration lowered the clustering error J by less than the tolerance "
-        "(Options > Stop); a few pixels may still change colour, the result would look "
-        "the same",
-    ),
-    "max_iter": (
-        "Stopped at the iteration limit",
-        "The maximum number of iterations was reached while some pixels still changed "
-        "colour; the result is usually within a fraction of a percent of the converged one",
-    ),
-    "exact": (
-        "Done: every colour is kept",
-        "k is at least the number of distinct colours in the image, so each keeps its own",
-    ),
-    "stopped": ("Stopped by you", "The step shown when you pressed Stop is kept as the result"),
-}
 ERROR_TIP = (
     "Average colour error: how far, on average, a pixel's colour is from the colour of "
     "its segment (root mean square sRGB distance, 0 = identical, 441 = black vs white)"
@@ -259,7 +235,10 @@ class StatusFields:
         self._show_k(result.k, f"iteration {step.iteration}")
         self._show_error(outcome.mse)
         per_pixel = result.inertia / max(result.histogram.total_weight, 1e-12)
-        text, tip = STOP_REASONS.get(result.stop_reason, (result.stop_reason, ""))
+        reason = result.stop_reason
+        options = outcome.options
+        text = reason.describe(tol=options.tol, max_iter=options.max_iter) if reason else "Done"
+        tip = reason.detail if reason else ""
         details = (
             f"{plural(step.iteration, 'iteration')}; {plural(step.changed, 'pixel')} changed "
             f"colour in the last one.\nJ per pixel {per_pixel:,.1f} (squared distance in the "

@@ -18,17 +18,20 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from colorseg_gui.engine import (
     ColorHistogram,
+    ImageLoadError,
+    KMeansOptions,
     KMeansStep,
+    Picture,
     PreviewIndex,
+    SegmentResult,
+    StopReason,
     build_histogram,
+    iter_kmeans,
+    load_image,
     mse_rgb,
     paint_label_map,
     render_segmented,
 )
-from colorseg_gui.engine.kmeans import iter_kmeans
-from colorseg_gui.engine.loading import ImageLoadError, Picture, load_image
-from colorseg_gui.engine.segment import SegmentResult
-from colorseg_gui.gui.options_panel import RunOptions
 from colorseg_gui.gui.qimage import to_screen
 
 log = logging.getLogger(__name__)
@@ -136,7 +139,7 @@ class RunOutcome:
     image: npt.NDArray[np.uint8]  # full size, HxWx3 or x4
     preview: npt.NDArray[np.uint8]  # the same at preview size, qimage.to_screen layout
     mse: float
-    options: RunOptions
+    options: KMeansOptions
     stopped: bool
     elapsed: float
     timings: dict[str, float] = field(default_factory=dict)
@@ -166,7 +169,7 @@ class Job:
     """One request: where the image comes from and the options to cluster it with."""
 
     generation: int
-    options: RunOptions
+    options: KMeansOptions
     path: Path | None = None
     picture: Picture | None = None
     cache: ImageCache | None = None
@@ -185,10 +188,10 @@ def _display_copy(picture: Picture) -> tuple[npt.NDArray[np.uint8], npt.NDArray[
 
 
 def _build_result(
-    hist: ColorHistogram, step: KMeansStep, options: RunOptions, stopped: bool
+    hist: ColorHistogram, step: KMeansStep, options: KMeansOptions, stopped: bool
 ) -> SegmentResult:
     if stopped and not step.final:
-        step = dataclasses.replace(step, final=True, stop_reason="stopped")
+        step = dataclasses.replace(step, final=True, stop_reason=StopReason.STOPPED)
     return SegmentResult.from_step(hist, step, seed=options.seed)
 
 

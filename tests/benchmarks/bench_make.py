@@ -13,13 +13,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from colorseg_gui.engine.dither import dither_floyd_steinberg, dither_ordered
-from colorseg_gui.engine.error_map import cluster_errors, error_picture, pixel_errors
-from colorseg_gui.engine.loading import load_image
-from colorseg_gui.engine.regions import CleanupOptions, clean_regions
+from colorseg_gui.engine.io.loading import load_image
+from colorseg_gui.engine.make.dither import dither_floyd_steinberg, dither_ordered
+from colorseg_gui.engine.make.error_map import cluster_errors, error_picture, pixel_errors
+from colorseg_gui.engine.make.regions import CleanupOptions, clean_regions
+from colorseg_gui.engine.make.vision import confusable_pairs, simulate
 from colorseg_gui.engine.render import render_segmented
-from colorseg_gui.engine.segment import segment
-from colorseg_gui.engine.vision import confusable_pairs, simulate
+from colorseg_gui.engine.segmentation import segment
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from colorseg_gui.engine.loading import load_image
-from colorseg_gui.engine.palette_fit import best_from_palette, map_to_palette
-from colorseg_gui.engine.segment import segment
+from colorseg_gui.engine.io.loading import load_image
+from colorseg_gui.engine.make.palette_fit import best_from_palette, map_to_palette
+from colorseg_gui.engine.segmentation import segment
 
 FOLDER = Path(__file__).resolve().parents[3] / "shared" / "cq100"
 

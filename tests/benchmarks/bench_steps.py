@@ -47,7 +47,7 @@ def noise_cadence() -> str:
     times, kinds = [], []
     for step in iter_segment(rgb, 16):
         times.append(time.perf_counter())
-        kinds.append("p" if step.timings.get("preview") else str(step.iteration))
+        kinds.append("p" if step.is_preview else str(step.iteration))
     gaps = np.diff([t0, *times])
     return (
         f"noise 4000x3000 k=16: total {times[-1] - t0:.2f} s, first step after {gaps[0]:.2f} s,"

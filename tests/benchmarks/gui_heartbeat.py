@@ -28,13 +28,13 @@ DEFAULT = SHARED / "photos" / "MilkyWay_5120x2880.png"
 
 
 def one_run(app: QApplication, path: Path, k: int) -> dict[str, float]:
+    from colorseg_gui.engine import KMeansOptions
     from colorseg_gui.gui import MainWindow
-    from colorseg_gui.gui.options_panel import RunOptions
 
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    window.options_panel.set_options(RunOptions(k=k))
+    window.options_panel.set_options(KMeansOptions(k=k))
     ticks: list[float] = []
     marks: dict[str, float] = {}
     heartbeat = QTimer()
@@ -84,14 +84,13 @@ def k_change_runs(app: QApplication, path: Path, k: int, runs: int) -> list[dict
     debounce) to result_ready; the CLI side is segment_histogram + render_segmented on the
     same cached histogram with the same options, in this process right after.
     """
-    from colorseg_gui.engine import render_segmented, segment_histogram
+    from colorseg_gui.engine import KMeansOptions, render_segmented, segment_histogram
     from colorseg_gui.gui import MainWindow
-    from colorseg_gui.gui.options_panel import RunOptions
 
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    window.options_panel.set_options(RunOptions(k=k))
+    window.options_panel.set_options(KMeansOptions(k=k))
     done: list[float] = []
     previews: list[float] = []
     # A local event loop per phase: app.quit() would fire aboutToQuit, which shuts the

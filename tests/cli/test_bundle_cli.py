@@ -16,7 +16,7 @@ import pytest
 from batch_helpers import cli, json_lines, leftovers
 from PIL import Image
 
-from colorseg_gui.engine.palette_read import read_palette
+from colorseg_gui.engine import read_palette
 
 K = 6
 PHOTO = "Autumn_2560x1600.jpg"

@@ -9,7 +9,7 @@ from batch_helpers import run_main
 from PIL import Image
 from speckled import speckled
 
-from colorseg_gui.engine.regions import CleanupOptions, clean_regions, count_regions
+from colorseg_gui.engine.make.regions import CleanupOptions, clean_regions, count_regions
 
 
 def _speckled(path: Path, alpha: bool = False) -> Path:

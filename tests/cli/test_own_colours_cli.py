@@ -8,7 +8,7 @@ import numpy as np
 from batch_helpers import run_main
 from PIL import Image
 
-from colorseg_gui.engine.palette_read import read_palette
+from colorseg_gui.engine.io.palette_read import read_palette
 
 SHELF = """GIMP Palette
 Name: My paints

@@ -11,7 +11,7 @@ from PIL import Image
 from speckled import speckled
 
 from colorseg_gui import __version__
-from colorseg_gui.engine.recipe import RecipeError, read_recipe
+from colorseg_gui.engine.io.recipe import RecipeError, read_recipe
 
 
 def _pixels(path: Path) -> np.ndarray:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from colorseg_gui.engine import build_histogram, iter_kmeans
-from colorseg_gui.engine.hartigan import heavy_colours, improving_moves
+from colorseg_gui.engine.cluster.hartigan import heavy_colours, improving_moves
 
 
 def _j(x: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int) -> float:
@@ -80,7 +80,7 @@ def test_a_lloyd_fixed_point_with_heavy_colours_gets_hartigan_steps_that_lower_j
 def test_many_heavy_colours_are_capped_to_the_largest_shares(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from colorseg_gui.engine import hartigan
+    from colorseg_gui.engine.cluster import hartigan
 
     monkeypatch.setattr(hartigan, "MAX_CANDIDATES", 2)
     w = np.array([5.0, 1.0, 3.0, 2.0])
@@ -89,7 +89,7 @@ def test_many_heavy_colours_are_capped_to_the_largest_shares(
 
 
 def test_moves_are_capped_and_still_each_lower_j(monkeypatch: pytest.MonkeyPatch) -> None:
-    from colorseg_gui.engine import hartigan
+    from colorseg_gui.engine.cluster import hartigan
 
     monkeypatch.setattr(hartigan, "MAX_MOVES", 3)
     monkeypatch.setattr(hartigan, "_BLOCK", 7)  # several blocks of distances

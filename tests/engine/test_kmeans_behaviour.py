@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from colorseg_gui.engine import build_histogram, iter_kmeans, render_segmented
-from colorseg_gui.engine.assign import Points
-from colorseg_gui.engine.init import COARSE_MIN_COLORS, init_centroids
-from colorseg_gui.engine.types import Space
+from colorseg_gui.engine.cluster.assign import Points
+from colorseg_gui.engine.cluster.init import COARSE_MIN_COLORS, init_centroids
+from colorseg_gui.engine.options import Space
 
 
 def _photo_like(seed: int, size: int = 120) -> np.ndarray:
@@ -40,7 +40,7 @@ def test_large_histogram_paths_are_deterministic_and_cover_all_colours(
     monkeypatch: pytest.MonkeyPatch, coarse_min: int
 ) -> None:
     """Sampled k-means++, or above COARSE_MIN_COLORS the coarse warm start: both repeatable."""
-    from colorseg_gui.engine import init as init_module
+    from colorseg_gui.engine.cluster import init as init_module
 
     monkeypatch.setattr(init_module, "COARSE_MIN_COLORS", coarse_min)
     monkeypatch.setattr(init_module, "INIT_MIN_SAMPLE", 20_000)
@@ -186,8 +186,8 @@ def test_bad_options_raise_value_error(kwargs: dict, message: str) -> None:
 def test_huge_histograms_preview_the_warm_start_then_run_the_same_exact_steps(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from colorseg_gui.engine import init as init_module
-    from colorseg_gui.engine import kmeans as kmeans_module
+    from colorseg_gui.engine.cluster import init as init_module
+    from colorseg_gui.engine.cluster import kmeans as kmeans_module
 
     hist = build_histogram(_photo_like(10, 100))
     monkeypatch.setattr(init_module, "COARSE_MIN_COLORS", 1000)
@@ -195,21 +195,21 @@ def test_huge_histograms_preview_the_warm_start_then_run_the_same_exact_steps(
     plain = list(iter_kmeans(hist, 6, seed=2))
     monkeypatch.setattr(kmeans_module, "PREVIEW_MIN_COLORS", 1000)
     shown = list(iter_kmeans(hist, 6, seed=2))
-    previews = [s for s in shown if s.timings.get("preview")]
+    previews = [s for s in shown if s.is_preview]
     assert previews and shown[: len(previews)] == previews
     for step in previews:
         assert step.iteration == 0 and not step.final and not step.converged
         assert step.labels.shape == (hist.n_colors,) and step.labels.max() < 6
         assert step.weights.sum() == pytest.approx(hist.weights.sum())
     assert _bits(shown[len(previews) :]) == _bits(plain)
-    assert all(not s.timings.get("preview") for s in plain)
+    assert all(not s.is_preview for s in plain)
 
 
 def test_the_last_preview_shows_where_the_exact_steps_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from colorseg_gui.engine import init as init_module
-    from colorseg_gui.engine import kmeans as kmeans_module
+    from colorseg_gui.engine.cluster import init as init_module
+    from colorseg_gui.engine.cluster import kmeans as kmeans_module
 
     hist = build_histogram(_photo_like(10, 100))
     monkeypatch.setattr(init_module, "COARSE_MIN_COLORS", 1000)
@@ -217,7 +217,7 @@ def test_the_last_preview_shows_where_the_exact_steps_start(
     # Throttled to the first warm iteration, plus the warm start's end before the exact steps.
     monkeypatch.setattr(kmeans_module, "PREVIEW_INTERVAL", 1e9)
     shown = list(iter_kmeans(hist, 6, seed=2))
-    previews = [s for s in shown if s.timings.get("preview")]
+    previews = [s for s in shown if s.is_preview]
     assert len(previews) == 2 and shown[:2] == previews
     start = previews[-1].centroids
     colors = hist.colors.astype(np.float64)
@@ -230,8 +230,8 @@ def test_steps_split_across_the_shared_pool_give_the_same_bits(
     monkeypatch: pytest.MonkeyPatch, space: Space
 ) -> None:
     """Reassignment, sums and nearest-centroid chunks in many small ranges: identical steps."""
-    from colorseg_gui.engine import assign as assign_module
-    from colorseg_gui.engine import lloyd as lloyd_module
+    from colorseg_gui.engine.cluster import assign as assign_module
+    from colorseg_gui.engine.cluster import lloyd as lloyd_module
 
     hist = build_histogram(_photo_like(4, 200))
     whole = list(iter_kmeans(hist, 12, seed=5, space=space, tol=0, max_iter=40))
@@ -251,17 +251,16 @@ def test_steps_split_across_the_shared_pool_give_the_same_bits(
 
 
 def test_every_stop_reason_has_user_words() -> None:
-    from colorseg_gui.engine import STOP_REASONS, describe_stop
+    from colorseg_gui.engine import StopReason
 
     hist = build_histogram(_photo_like(8, 40))
     final = list(iter_kmeans(hist, 5, tol=1e-3))[-1]
-    assert final.stop_reason in STOP_REASONS
-    assert describe_stop("tol", tol=1e-4) == (
-        "Converged: the error improved by less than 0.01 % in the last step"
+    assert final.stop_reason is StopReason.TOL
+    assert final.stop_reason.describe(tol=1e-4) == (
+        "Stopped: J improved by less than 0.01 %"
     )
-    assert describe_stop("max_iter", max_iter=30) == "Stopped at the iteration limit (30)"
-    assert describe_stop("") == ""
-    assert all("{" not in describe_stop(reason) for reason in STOP_REASONS)
+    assert StopReason.MAX_ITER.describe(max_iter=30) == "Stopped at the iteration limit (30)"
+    assert all(reason.describe() and reason.detail for reason in StopReason)
 
 
 def test_previews_of_the_start_search_come_first_and_change_no_exact_step() -> None:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from colorseg_gui.engine.loading import ImageLoadError, load_image
+from colorseg_gui.engine.io.loading import ImageLoadError, load_image
 
 # Decoder jargon that must never stand in our own words (the library's own words may follow
 # in parentheses).

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
-from colorseg_gui.engine.loading import (
+from colorseg_gui.engine.io.loading import (
     DEFAULT_MAX_PIXELS,
     SUPPORTED_EXTENSIONS,
     ImageLoadError,
@@ -257,7 +257,7 @@ def test_permission_denied_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
         raise PermissionError(13, "Permission denied", str(path))
 
     # Running as root makes chmod useless, so the refusal is simulated at the open() call.
-    monkeypatch.setattr("colorseg_gui.engine.loading.open", refuse, raising=False)
+    monkeypatch.setattr("colorseg_gui.engine.io.loading.open", refuse, raising=False)
     with pytest.raises(ImageLoadError, match=r"locked\.png: permission denied"):
         load_image(path)
 
@@ -305,7 +305,7 @@ def test_spike_file_keeps_memory_low(shared_images: Path) -> None:
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (pytest).
     code = (
         "import re, sys\n"
-        "from colorseg_gui.engine.loading import load_image, ImageLoadError\n"
+        "from colorseg_gui.engine.io.loading import load_image, ImageLoadError\n"
         "try:\n    load_image(sys.argv[1])\nexcept ImageLoadError as e:\n    print(e)\n"
         "status = open('/proc/self/status').read()\n"
         "print(int(re.search(r'VmHWM:\\s+(\\d+)', status)[1]) // 1024)\n"
@@ -326,7 +326,7 @@ def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mode", ["RGB", "L", "RGBA"])
 def test_strip_conversion_equals_asarray(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
-    from colorseg_gui.engine import pixel_modes
+    from colorseg_gui.engine.io import pixel_modes
 
     bands = len(mode)
     data = RNG.integers(0, 256, size=(37, 23, bands), dtype=np.uint8)
@@ -337,7 +337,7 @@ def test_strip_conversion_equals_asarray(monkeypatch: pytest.MonkeyPatch, mode: 
 
 
 def test_rarer_modes_convert_to_srgb_and_alpha() -> None:
-    from colorseg_gui.engine.pixel_modes import to_rgb_alpha
+    from colorseg_gui.engine.io.pixel_modes import to_rgb_alpha
 
     rgba = Image.new("RGBA", (4, 3), (200, 100, 50, 128))
     cases: dict[str, Image.Image | None] = {
@@ -390,7 +390,7 @@ def test_every_decoder_exception_becomes_one_clear_line(
     def fail(*_args: object) -> None:
         raise exc
 
-    monkeypatch.setattr("colorseg_gui.engine.loading.to_rgb_alpha", fail)
+    monkeypatch.setattr("colorseg_gui.engine.io.loading.to_rgb_alpha", fail)
     with pytest.raises(ImageLoadError) as info:
         load_image(path)
     assert reason in info.value.reason

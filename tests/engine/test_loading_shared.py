@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from colorseg_gui.engine.histogram import build_histogram
-from colorseg_gui.engine.kmeans import iter_kmeans
-from colorseg_gui.engine.loading import ImageLoadError, Picture, load_image
+from colorseg_gui.engine.cluster.histogram import build_histogram
+from colorseg_gui.engine.cluster.kmeans import iter_kmeans
+from colorseg_gui.engine.io.loading import ImageLoadError, Picture, load_image
+from colorseg_gui.engine.io.writers import save_image
 from colorseg_gui.engine.render import render_segmented
-from colorseg_gui.engine.writers import save_image
 
 # What load_image must say about each file Pillow cannot (or must not) decode.
 EXPECTED_ERRORS = {

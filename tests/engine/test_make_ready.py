@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from colorseg_gui.engine.color_difference import delta_e_2000, palette_distances
-from colorseg_gui.engine.dither import BAYER_8, dither_floyd_steinberg, dither_ordered
-from colorseg_gui.engine.error_map import LUT, cluster_errors, error_picture, pixel_errors
-from colorseg_gui.engine.histogram import build_histogram
-from colorseg_gui.engine.split_hint import split_gains
-from colorseg_gui.engine.vision import confusable_pairs, simulate
+from colorseg_gui.engine.cluster.histogram import build_histogram
+from colorseg_gui.engine.make.color_difference import delta_e_2000, palette_distances
+from colorseg_gui.engine.make.dither import BAYER_8, dither_floyd_steinberg, dither_ordered
+from colorseg_gui.engine.make.error_map import LUT, cluster_errors, error_picture, pixel_errors
+from colorseg_gui.engine.make.split_hint import split_gains
+from colorseg_gui.engine.make.vision import confusable_pairs, simulate
 
 # Sharma, Wu and Dalal (2005), "The CIEDE2000 color-difference formula", Table 1 (a selection
 # covering the hue-angle and mean-hue special cases).

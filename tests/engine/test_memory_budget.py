@@ -26,7 +26,7 @@ _CHILD = r"""
 import json, re, sys
 def peak_mib():
     return int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read())[1]) // 1024
-from colorseg_gui.engine.loading import ImageLoadError, load_image
+from colorseg_gui.engine.io.loading import ImageLoadError, load_image
 before = peak_mib()
 try:
     picture = load_image(sys.argv[1])

@@ -8,17 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from colorseg_gui.engine.histogram import build_histogram
-from colorseg_gui.engine.loading import load_image
-from colorseg_gui.engine.oklab import oklab_to_srgb, srgb_to_oklab
-from colorseg_gui.engine.palette_files import write_palette
-from colorseg_gui.engine.palette_fit import (
+from colorseg_gui.engine.cluster.histogram import build_histogram
+from colorseg_gui.engine.io.loading import load_image
+from colorseg_gui.engine.io.palette_files import write_palette
+from colorseg_gui.engine.io.palette_read import PaletteError, read_palette
+from colorseg_gui.engine.make.palette_fit import (
     best_from_palette,
     fold_near_duplicates,
     map_to_palette,
 )
-from colorseg_gui.engine.palette_read import PaletteError, read_palette
-from colorseg_gui.engine.segment import segment
+from colorseg_gui.engine.oklab import oklab_to_srgb, srgb_to_oklab
+from colorseg_gui.engine.segmentation import segment
 
 GPL = """GIMP Palette
 Name: Paints on my shelf

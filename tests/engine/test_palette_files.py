@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 
 from colorseg_gui.engine.colorspace import srgb_to_lab
-from colorseg_gui.engine.palette_files import (
+from colorseg_gui.engine.io.palette_files import (
     PALETTE_FORMATS,
     palette_entries,
     palette_order,
     reorder_clusters,
     write_palette,
 )
-from colorseg_gui.engine.writers import ExportError
+from colorseg_gui.engine.io.writers import ExportError
 
 PALETTE = np.array([[250, 250, 250], [10, 20, 30], [200, 0, 0], [0, 128, 255]], np.uint8)
 WEIGHTS = np.array([10.0, 40.0, 30.0, 20.0])

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from colorseg_gui.engine.regions import CleanupOptions, clean_regions, count_regions
+from colorseg_gui.engine.make.regions import CleanupOptions, clean_regions, count_regions
 
 # 0 dark grey, 1 a grey close to it, 2 saturated red, 3 white.
 PALETTE = np.array([[60, 60, 60], [70, 70, 70], [220, 20, 30], [255, 255, 255]], np.uint8)

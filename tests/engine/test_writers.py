@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from colorseg_gui.engine import writers
-from colorseg_gui.engine.writers import (
+from colorseg_gui.engine.io import writers
+from colorseg_gui.engine.io.writers import (
     ExportError,
     atomic_write,
     default_output_name,

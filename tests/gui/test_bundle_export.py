@@ -8,10 +8,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from speckled import speckled
-from test_overwrite import answer_replace as _replace_fixture  # noqa: F401  (a fixture)
 
-from colorseg_gui.engine.palette_read import read_palette
-from colorseg_gui.engine.regions import count_regions
+from colorseg_gui.engine import read_palette
+from colorseg_gui.engine.make.regions import count_regions
 from colorseg_gui.gui import bundle_export
 from colorseg_gui.gui.bundle_export import BundleChoice, BundleDialog
 

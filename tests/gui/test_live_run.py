@@ -7,13 +7,13 @@ import threading
 import numpy as np
 from gui_images import make_gradient
 
-from colorseg_gui.gui.options_panel import RunOptions
+from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui.palette_view import hex_color
 
 
 def _strict(window, k: int) -> None:  # type: ignore[no-untyped-def]
     """Exact Lloyd convergence (no pixel changes cluster): many iterations on a gradient."""
-    window.options_panel.set_options(RunOptions(k=k, tol=0.0, max_iter=300))
+    window.options_panel.set_options(KMeansOptions(k=k, tol=0.0, max_iter=300))
 
 
 def test_preview_refines_live_and_palette_matches_the_result(qtbot, window, tmp_path):
@@ -113,7 +113,7 @@ def test_spin_box_reaches_beyond_the_slider(qtbot, window, small_photo):
 def test_stop_keeps_the_current_step(qtbot, window, tmp_path):
     path = make_gradient(tmp_path / "gradient.png", 480, 320)
     _strict(window, 32)
-    window.options_panel.set_options(RunOptions(k=32, tol=0.0, max_iter=10_000))
+    window.options_panel.set_options(KMeansOptions(k=32, tol=0.0, max_iter=10_000))
     shown: list[int] = []
     window.preview_shown.connect(shown.append)
     with qtbot.waitSignal(window.preview_shown, timeout=60_000,
@@ -159,7 +159,7 @@ def test_new_k_while_colours_are_counted_counts_them_once(qtbot, window, photo, 
                           check_params_cb=lambda outcome: outcome.k == 3) as blocker:
         window.open_path(photo)
         qtbot.waitUntil(started.is_set, timeout=30_000)
-        assert window.controller.set_options(RunOptions(k=3)) is not None
+        assert window.controller.set_options(KMeansOptions(k=3)) is not None
         changed.set()
     assert blocker.args[0].k == 3
     assert counted == [(512, 768)]  # the count under way was reused, not repeated

@@ -13,11 +13,13 @@ from PySide6.QtGui import QColor, QIcon, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 
 from colorseg_gui import __version__
+from colorseg_gui.engine import KMeansOptions, StopReason
 from colorseg_gui.gui import MainWindow, status, theme, view_paint
 from colorseg_gui.gui.qimage import qimage_to_array
 from colorseg_gui.gui.segmented import SegmentedControl
 
-WORDS = {text for text, _ in status.STOP_REASONS.values()}
+_DEFAULTS = KMeansOptions()
+WORDS = {reason.describe(tol=_DEFAULTS.tol, max_iter=_DEFAULTS.max_iter) for reason in StopReason}
 
 
 @pytest.fixture

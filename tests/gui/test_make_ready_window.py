@@ -10,8 +10,8 @@ from PIL import Image
 from PySide6.QtWidgets import QFileDialog, QLabel
 from speckled import speckled
 
-from colorseg_gui.engine.error_map import LUT
-from colorseg_gui.engine.regions import count_regions
+from colorseg_gui.engine.make.error_map import LUT
+from colorseg_gui.engine.make.regions import count_regions
 from colorseg_gui.gui import export
 
 

@@ -194,7 +194,7 @@ def test_a_saved_result_carries_its_recipe_and_the_command_replays_it(
     qtbot, window, photo, open_and_wait, monkeypatch, tmp_path
 ):
     from colorseg_gui.cli import main as colorseg
-    from colorseg_gui.engine.recipe import read_recipe
+    from colorseg_gui.engine.io.recipe import read_recipe
 
     window.options_panel.seed_spin.setValue(11)
     window.options_panel.flush()

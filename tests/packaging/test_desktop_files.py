@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from colorseg_gui.engine.loading import SUPPORTED_EXTENSIONS
+from colorseg_gui.engine.io.loading import SUPPORTED_EXTENSIONS
 from colorseg_gui.resources import APP_ID
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

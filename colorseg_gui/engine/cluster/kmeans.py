@@ -8,24 +8,25 @@ from collections.abc import Callable, Generator, Iterator
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.assign import F64, Points, nearest_two
-from colorseg_gui.engine.colorspace import palette_from_centroids, to_space
-from colorseg_gui.engine.histogram import ColorHistogram
-from colorseg_gui.engine.init import (
+from colorseg_gui.engine.cluster.assign import F64, Points, nearest_two
+from colorseg_gui.engine.cluster.histogram import ColorHistogram
+from colorseg_gui.engine.cluster.init import (
     COARSE_BITS,
     InitSpec,
     coarse_cells,
     explicit_centroids,
     iter_init,
 )
-from colorseg_gui.engine.lloyd import Iteration, LloydState
-from colorseg_gui.engine.parallel import map_ranges
-from colorseg_gui.engine.types import MAX_K, MIN_K, SPACES, KMeansStep, Space
+from colorseg_gui.engine.cluster.lloyd import Iteration, LloydState
+from colorseg_gui.engine.cluster.parallel import map_ranges
+from colorseg_gui.engine.colorspace import palette_from_centroids, to_space
+from colorseg_gui.engine.options import SPACES, Space, clamp_k
+from colorseg_gui.engine.steps import KMeansStep, StepKind, StopReason
 
 StopCheck = Callable[[], bool] | None
 # A first exact step over this many colours takes about a second: before it, the coarse
-# warm start is shown as preview steps (iteration 0, timings["preview"] = 1), at most one
-# every PREVIEW_INTERVAL seconds.  They are approximations, never exact Lloyd steps.
+# warm start is shown as StepKind.PREVIEW steps, at most one every PREVIEW_INTERVAL
+# seconds.  They are approximations, never exact Lloyd steps.
 PREVIEW_MIN_COLORS = 1_000_000
 PREVIEW_INTERVAL = 0.25
 # With previews=True (the window) the start search on photos is previewed the same way,
@@ -33,13 +34,9 @@ PREVIEW_INTERVAL = 0.25
 SEARCH_PREVIEW_INTERVAL = 0.08
 
 
-def clamp_k(k: int) -> int:
-    return max(MIN_K, min(MAX_K, int(k)))
-
-
 def _check_options(space: str, max_iter: int, tol: float) -> None:
     if space not in SPACES:
-        raise ValueError(f"unknown colour space {space!r} (expected 'rgb' or 'lab')")
+        raise ValueError(f"unknown colour space {space!r} (expected one of {', '.join(SPACES)})")
     if int(max_iter) < 1:
         raise ValueError(f"max_iter must be at least 1, got {max_iter}")
     if not tol >= 0:
@@ -82,11 +79,11 @@ def iter_kmeans(
     refine (default: on for a named init, off for explicit centroids, which then replay
     plain Lloyd) searches a better k-means++ start on a weighted sample (engine/search.py)
     and, when Lloyd stops, makes Hartigan moves of heavy colours (engine/hartigan.py,
-    yielded as kind="hartigan" steps, each lowering J) and resumes Lloyd; the last step is
+    yielded as StepKind.HARTIGAN steps, each lowering J) and resumes Lloyd; the last step is
     always a Lloyd step that met the stopping rule (or max_iter).
 
     Over a million colours, and with previews=True also during the start search, the
-    start is shown as kind="preview" steps (iteration 0) before the exact steps: colours
+    start is shown as StepKind.PREVIEW steps (iteration 0) before the exact steps: colours
     labelled through coarse cells of the colour cube, an approximation for the eye only.
     """
     start = time.perf_counter()
@@ -135,7 +132,11 @@ def iter_kmeans(
     iteration = 0
 
     def make(
-        result: Iteration, tick: float, reason: str, kind: str = "lloyd", now: float = 0.0
+        result: Iteration,
+        tick: float,
+        reason: StopReason | None,
+        kind: StepKind = StepKind.LLOYD,
+        now: float = 0.0,
     ) -> KMeansStep:
         now = now or time.perf_counter()
         return KMeansStep(
@@ -146,8 +147,8 @@ def iter_kmeans(
             labels=result.labels,
             inertia=result.inertia,
             changed=result.changed,
-            converged=reason in ("converged", "tol"),
-            final=bool(reason),
+            converged=reason in (StopReason.CONVERGED, StopReason.TOL),
+            final=reason is not None,
             stop_reason=reason,
             space=space,
             k=k,
@@ -162,29 +163,29 @@ def iter_kmeans(
         iteration += 1
         tick = time.perf_counter()
         result = state.step(centroids)
-        reason = "converged" if result.changed == 0 else ""
+        reason = StopReason.CONVERGED if result.changed == 0 else None
         drop = previous_j - result.inertia  # inf on a first step, which never stops on tol
         if not reason and tol > 0 and iteration > 1 and drop <= tol * previous_j:
-            reason = "tol"
+            reason = StopReason.TOL
         polish = None
         stepped = time.perf_counter()
         if reason and rounds and iteration + 1 < int(max_iter):
             rounds -= 1
             polish = state.hartigan(result.centroids)
         if not reason and iteration == max_iter:
-            reason = "max_iter"
+            reason = StopReason.MAX_ITER
         if polish is None:
             yield make(result, tick, reason)
             if reason:
                 return
             centroids, previous_j = result.centroids, result.inertia
             continue
-        yield make(result, tick, "", now=stepped)
+        yield make(result, tick, None, now=stepped)
         if should_stop is not None and should_stop():
             return
         iteration += 1
         # The moves' J is at the new means; the next Lloyd step measures its drop from it.
-        yield make(polish, stepped, "", kind="hartigan")
+        yield make(polish, stepped, None, kind=StepKind.HARTIGAN)
         centroids, previous_j = polish.centroids, polish.inertia
 
 
@@ -233,8 +234,8 @@ def _previews(
             space=space,
             k=k,
             elapsed=now - start,
-            timings={"preview": 1.0, "step": now - tick},
-            kind="preview",
+            timings={"step": now - tick},
+            kind=StepKind.PREVIEW,
         )
 
     while True:
@@ -303,7 +304,7 @@ def _exact_step(
         changed=int(hist.counts.sum()),
         converged=True,
         final=True,
-        stop_reason="exact",
+        stop_reason=StopReason.EXACT,
         space=space,
         k=k,
         elapsed=elapsed,

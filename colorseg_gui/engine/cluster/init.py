@@ -8,10 +8,10 @@ from collections.abc import Callable, Generator
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.assign import Points
-from colorseg_gui.engine.lloyd import Iteration, LloydState
-from colorseg_gui.engine.parallel import map_ranges
-from colorseg_gui.engine.types import INIT_METHODS
+from colorseg_gui.engine.cluster.assign import Points
+from colorseg_gui.engine.cluster.lloyd import Iteration, LloydState
+from colorseg_gui.engine.cluster.parallel import map_ranges
+from colorseg_gui.engine.options import INIT_METHODS
 
 F64 = npt.NDArray[np.float64]
 
@@ -143,7 +143,7 @@ def iter_init(
                 return None
             return (yield from iter_warm_start(cell_x, cell_w, start, should_stop))
     if search:
-        from colorseg_gui.engine import search as searching  # it imports this module
+        from colorseg_gui.engine.cluster import search as searching  # it imports this module
 
         if k <= searching.MAX_K:
             return (yield from searching.search_start(points, weights, k, rng, should_stop))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.assign import F32, F64, Points, nearest_two
-from colorseg_gui.engine.parallel import map_ranges
+from colorseg_gui.engine.cluster.assign import F32, F64, Points, nearest_two
+from colorseg_gui.engine.cluster.parallel import map_ranges
 
 # Below this many colours the plain assignment is fast enough (and what the tests compare).
 MIN_COLORS = 1_000_000

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.color_difference import delta_e_2000
+from colorseg_gui.engine.cluster.histogram import ColorHistogram
 from colorseg_gui.engine.colorspace import srgb_to_lab
-from colorseg_gui.engine.histogram import ColorHistogram
+from colorseg_gui.engine.make.color_difference import delta_e_2000
 from colorseg_gui.engine.render import entry_table
 
 # The scale of the picture: CIEDE2000 0 (black-violet) to 20 and above (yellow). About 2.3 is

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.dither import DITHERS, Dither, dither_floyd_steinberg, dither_ordered
-from colorseg_gui.engine.histogram import ColorHistogram
-from colorseg_gui.engine.palette_fit import Metric, in_owned_colours
-from colorseg_gui.engine.regions import CleanupOptions, RegionCounts, clean_regions
+from colorseg_gui.engine.cluster.histogram import ColorHistogram
+from colorseg_gui.engine.make.dither import DITHERS, Dither, dither_floyd_steinberg, dither_ordered
+from colorseg_gui.engine.make.palette_fit import Metric, in_owned_colours
+from colorseg_gui.engine.make.regions import CleanupOptions, RegionCounts, clean_regions
 from colorseg_gui.engine.render import entry_table, render_label_map
 
 _CHUNK = 1 << 20  # pixels per pass when comparing with the original (bounded temporaries)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.assign import (
+from colorseg_gui.engine.cluster.assign import (
     F32,
     F64,
     Points,
@@ -15,9 +15,9 @@ from colorseg_gui.engine.assign import (
     nearest_two,
     sqdist_to_assigned,
 )
-from colorseg_gui.engine.first_step import pruned_nearest
-from colorseg_gui.engine.hartigan import heavy_colours, improving_moves
-from colorseg_gui.engine.parallel import map_ranges
+from colorseg_gui.engine.cluster.first_step import pruned_nearest
+from colorseg_gui.engine.cluster.hartigan import heavy_colours, improving_moves
+from colorseg_gui.engine.cluster.parallel import map_ranges
 
 U8 = npt.NDArray[np.uint8]
 # Largest integer a float64 holds exactly: integer sums stay exact below it.

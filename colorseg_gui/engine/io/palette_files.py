@@ -10,9 +10,9 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.ase import encode_ase
 from colorseg_gui.engine.colorspace import srgb_to_lab
-from colorseg_gui.engine.writers import ExportError, atomic_write
+from colorseg_gui.engine.io.ase import encode_ase
+from colorseg_gui.engine.io.writers import ExportError, atomic_write
 
 __all__ = [
     "PALETTE_FORMATS",
@@ -75,13 +75,13 @@ def reorder_clusters(
 
 
 def run_meta(source: str, *, k: int, space: str, seed: int | None, init: str,
-             iterations: int, converged: bool, stop_reason: str, inertia: float
+             iterations: int, converged: bool, stop_reason: str | None, inertia: float
              ) -> dict[str, Any]:
     """What a palette file says about the run that made it: the same keys from the window
     and the command (`source` is the image's file name)."""
     return {"source": source, "k": int(k), "space": space, "seed": seed, "init": init,
             "iterations": int(iterations), "converged": bool(converged),
-            "stop_reason": str(stop_reason), "inertia": float(inertia)}
+            "stop_reason": str(stop_reason or ""), "inertia": float(inertia)}
 
 
 def palette_title(stem: str, k: int) -> str:

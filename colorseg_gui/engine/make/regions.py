@@ -19,7 +19,7 @@ import cc3d
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.color_difference import palette_distances
+from colorseg_gui.engine.make.color_difference import palette_distances
 
 Connectivity = Literal[4, 8]
 _MAX_ROUNDS = 12  # merging rounds; each one at least halves what is left in practice

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.assign import Points
-from colorseg_gui.engine.init import kmeans_plusplus, weighted_sample
-from colorseg_gui.engine.lloyd import Iteration, LloydState
+from colorseg_gui.engine.cluster.assign import Points
+from colorseg_gui.engine.cluster.init import kmeans_plusplus, weighted_sample
+from colorseg_gui.engine.cluster.lloyd import Iteration, LloydState
 
 F64 = npt.NDArray[np.float64]
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.histogram import ColorHistogram, build_histogram
-from colorseg_gui.engine.init import InitSpec
-from colorseg_gui.engine.kmeans import iter_kmeans
+from colorseg_gui.engine.cluster.histogram import ColorHistogram, build_histogram
+from colorseg_gui.engine.cluster.init import InitSpec
+from colorseg_gui.engine.cluster.kmeans import iter_kmeans
+from colorseg_gui.engine.options import Space
 from colorseg_gui.engine.render import render_label_map
-from colorseg_gui.engine.types import KMeansStep, Space
+from colorseg_gui.engine.steps import KMeansStep, StopReason
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,7 +28,7 @@ class SegmentResult:
     inertia: float  # J in the clustering space
     iterations: int
     converged: bool
-    stop_reason: str
+    stop_reason: StopReason | None
     histogram: ColorHistogram
     step: KMeansStep  # the final step
     space: Space

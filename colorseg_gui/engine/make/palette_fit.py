@@ -18,9 +18,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.color_difference import delta_e_2000
+from colorseg_gui.engine.cluster.histogram import ColorHistogram
 from colorseg_gui.engine.colorspace import srgb_to_lab
-from colorseg_gui.engine.histogram import ColorHistogram
+from colorseg_gui.engine.make.color_difference import delta_e_2000
 from colorseg_gui.engine.oklab import srgb_to_oklab
 
 Metric = Literal["de2000", "oklab"]

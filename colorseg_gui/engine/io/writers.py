@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, PngImagePlugin
 
-from colorseg_gui.engine.indexed_png import indexed_entries
+from colorseg_gui.engine.io.indexed_png import indexed_entries
 
 __all__ = [
     "IMAGE_FORMATS",
@@ -175,7 +175,7 @@ def save_image(
 
 
 def _recipe_options(fmt: str, recipe: str) -> dict[str, object]:
-    from colorseg_gui.engine.recipe import RECIPE_KEY, xmp_packet
+    from colorseg_gui.engine.io.recipe import RECIPE_KEY, xmp_packet
 
     if fmt == "PNG":
         info = PngImagePlugin.PngInfo()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.assign import exact_sqdist
+from colorseg_gui.engine.cluster.assign import exact_sqdist
 
 F64 = npt.NDArray[np.float64]
 U8 = npt.NDArray[np.uint8]

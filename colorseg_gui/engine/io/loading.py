@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from colorseg_gui.engine.decode_guard import guarded_decode
-from colorseg_gui.engine.load_errors import (
+from colorseg_gui.engine.io.decode_guard import guarded_decode
+from colorseg_gui.engine.io.load_errors import (
     ImageLoadError,
     describe_decode_error,
     describe_os_error,
@@ -22,7 +22,7 @@ from colorseg_gui.engine.load_errors import (
     describe_unidentified,
     sniff_format,
 )
-from colorseg_gui.engine.pixel_modes import (
+from colorseg_gui.engine.io.pixel_modes import (
     apply_orientation,
     is_sixteen_bit_colour,
     to_rgb_alpha,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.parallel import map_ranges
+from colorseg_gui.engine.cluster.parallel import map_ranges
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]

@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.color_difference import delta_e_2000_rgb
+from colorseg_gui.engine.make.color_difference import delta_e_2000_rgb
 
 Deficiency = Literal["protanopia", "deuteranopia", "tritanopia"]
 DEFICIENCIES: tuple[Deficiency, ...] = ("protanopia", "deuteranopia", "tritanopia")

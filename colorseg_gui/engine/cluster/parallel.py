@@ -25,6 +25,12 @@ def _get_pool() -> ThreadPoolExecutor:
         return _pool
 
 
+def limit_threads(threads: int) -> None:
+    """Use at most this many engine threads (before the first parallel call)."""
+    global WORKERS
+    WORKERS = max(1, min(WORKERS, int(threads)))
+
+
 def map_ranges(fn: Callable[[int, int], T], n: int, chunk: int) -> list[T]:
     """Call ``fn(start, stop)`` for consecutive ranges covering ``0..n``, in parallel.
 

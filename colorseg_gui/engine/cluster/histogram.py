@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.parallel import map_ranges
+from colorseg_gui.engine.cluster.parallel import map_ranges
 
 # Pixels handled per pass; bounds the temporaries (a uint32 code per pixel) to a few MB
 # instead of one array the size of the image.

@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from colorseg_gui.engine.ase import (
+from colorseg_gui.engine.colorspace import lab_to_srgb
+from colorseg_gui.engine.io.ase import (
     ASE_SIGNATURE,
     BLOCK_COLOR,
 )
-from colorseg_gui.engine.colorspace import lab_to_srgb
-from colorseg_gui.engine.palette_files import hex_code
+from colorseg_gui.engine.io.palette_files import hex_code
 
 READ_FORMATS: dict[str, str] = {
     ".gpl": "GIMP / Inkscape / Krita / Lospec palette",

@@ -1,0 +1,1 @@
+"""What clusters: the colour histogram, assignment with cell pruning, seeding, Lloyd, polish."""

@@ -1,0 +1,1 @@
+"""What reads and writes files: decoding and its guards, pixel modes, writers, palettes."""

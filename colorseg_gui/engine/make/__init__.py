@@ -1,0 +1,1 @@
+"""What makes a result ready to make: regions, dithering, error maps, own colours."""

@@ -1,0 +1,87 @@
+"""The one path from a histogram to a numbered result, for the command and the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from colorseg_gui.engine.cluster.histogram import ColorHistogram
+from colorseg_gui.engine.cluster.kmeans import iter_kmeans
+from colorseg_gui.engine.colorspace import to_space
+from colorseg_gui.engine.io.palette_files import palette_order, reorder_clusters
+from colorseg_gui.engine.make.make_ready import MadeReady
+from colorseg_gui.engine.options import KMeansOptions
+from colorseg_gui.engine.render import render_label_map
+from colorseg_gui.engine.steps import KMeansStep
+
+PALETTE_ORDER = "share"  # the window's palette panel order too: largest first
+
+
+def run_kmeans(
+    hist: ColorHistogram,
+    options: KMeansOptions,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    previews: bool = False,
+) -> Iterator[KMeansStep]:
+    """The steps of one run with these options (starting colours are given in sRGB)."""
+    colours = options.init_colours()
+    init = options.init if colours is None else to_space(colours, options.space)
+    return iter_kmeans(hist, options.k, space=options.space, seed=options.seed, init=init,
+                       max_iter=options.max_iter, tol=options.tol, should_stop=should_stop,
+                       previews=previews)
+
+
+@dataclass(frozen=True, eq=False)
+class Numbered:
+    """A result with its clusters renumbered in palette-file order (cluster 0 first): mask
+    N, index N of an indexed PNG and the Nth colour of a palette file are the same cluster."""
+
+    palette: npt.NDArray[np.uint8]  # k x 3
+    weights: npt.NDArray[np.float64]  # k
+    counts: npt.NDArray[np.int64]  # k, pixels per cluster (weights are alpha-weighted)
+    entry_labels: npt.NDArray[np.uint8]  # cluster of every histogram entry
+    histogram: ColorHistogram
+    pixel_labels: npt.NDArray[np.uint8] | None = None  # cleaned or dithered, renumbered
+    names: list[str] | None = None  # owned colours' names, in this order
+
+    def label_map(self) -> npt.NDArray[np.uint8]:
+        """The cluster of every pixel, H x W (rendered on demand: a palette needs none)."""
+        if self.pixel_labels is not None:
+            return self.pixel_labels
+        return render_label_map(self.histogram, self.entry_labels)
+
+
+def number(
+    hist: ColorHistogram,
+    palette: npt.NDArray[np.uint8],
+    weights: npt.NDArray[np.float64],
+    entry_labels: npt.NDArray[np.uint8],
+    *,
+    made: MadeReady | None = None,
+    names: list[str] | None = None,
+    order: str = PALETTE_ORDER,
+) -> Numbered:
+    """Number a result's clusters for its outputs.
+
+    ``made`` (cleanup, dithering, own colours) decides the pixels and the shares, so the
+    numbering follows what the outputs show.
+    """
+    if made is None:
+        ordering = palette_order(palette, weights, order)
+        colours, shares, labels = reorder_clusters(palette, weights, entry_labels, order)
+        counts = np.bincount(labels, weights=hist.counts, minlength=len(colours))
+        kept = [names[i] for i in ordering] if names is not None else None
+        return Numbered(colours, shares, counts.astype(np.int64), labels, hist, None, kept)
+    colours, shares, labels = reorder_clusters(made.palette, made.weights, made.entry_labels,
+                                               order)
+    ordering = palette_order(made.palette, made.weights, order)
+    rank = np.empty_like(ordering)
+    rank[ordering] = np.arange(len(ordering))
+    pixels = rank.astype(np.uint8)[made.label_map]
+    own = made.names if made.names is not None else names
+    kept = [own[i] for i in ordering] if own is not None else None
+    return Numbered(colours, shares, made.counts[ordering], labels, hist, pixels, kept)
