@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +36,8 @@ def test_the_first_exact_step_is_no_worse_than_the_quick_look_and_j_only_falls(
     assert steps and not any(step.is_preview for step in steps)
     inertias = [step.inertia for step in steps]
     assert inertias[0] <= quick_j * (1 + 1e-9)
-    assert all(b <= a * (1 + 1e-9) for a, b in zip(inertias, inertias[1:], strict=False))
-    plain_first = [s.inertia for s in plain if not s.is_preview][0]
+    assert all(b <= a * (1 + 1e-9) for a, b in itertools.pairwise(inertias))
+    plain_first = next(s.inertia for s in plain if not s.is_preview)
     # On this photo the run's own start is worse than the quick look (the picture used to
     # get worse before it improved); the better of the two starts is taken.
     assert plain_first > quick_j and inertias[0] <= plain_first
