@@ -67,6 +67,7 @@ def iter_kmeans(
     should_stop: StopCheck = None,
     refine: bool | None = None,
     previews: bool = False,
+    also_start: npt.NDArray[np.float64] | None = None,
 ) -> Iterator[KMeansStep]:
     """Lloyd's algorithm on the weighted distinct colours: one KMeansStep per iteration.
 
@@ -85,6 +86,11 @@ def iter_kmeans(
     Over a million colours, and with previews=True also during the start search, the
     start is shown as StepKind.PREVIEW steps (iteration 0) before the exact steps: colours
     labelled through coarse cells of the colour cube, an approximation for the eye only.
+
+    also_start (k x 3, clustering space; a quick look's centroids) is a second candidate
+    start: the exact steps begin from whichever of it and the init has the lower J on every
+    colour, so the first exact step is never worse than the quick look already on screen,
+    and no preview steps come in between.
     """
     start = time.perf_counter()
     _check_options(space, max_iter, tol)
@@ -115,7 +121,12 @@ def iter_kmeans(
         pos_points, pos_weights = _points(pos_colors, space), weights[positive]
     rng = np.random.default_rng(seed)
     warm = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors, refine)
-    if hist.n_colors >= PREVIEW_MIN_COLORS:
+    if also_start is not None:
+        also_start = explicit_centroids(also_start, k)
+        centroids = _finish(warm)
+        if centroids is not None:
+            centroids = _better_start(pos_points, pos_weights, centroids, also_start)
+    elif hist.n_colors >= PREVIEW_MIN_COLORS:
         centroids = yield from _previews(warm, hist, weights, space, k, start)
     elif previews and refine:
         centroids = yield from _previews(
@@ -187,6 +198,16 @@ def iter_kmeans(
         # The moves' J is at the new means; the next Lloyd step measures its drop from it.
         yield make(polish, stepped, None, kind=StepKind.HARTIGAN)
         centroids, previous_j = polish.centroids, polish.inertia
+
+
+def _better_start(points: Points, weights: F64, *starts: F64) -> F64:
+    """The start whose nearest-centroid assignment has the lowest J."""
+
+    def cost(centroids: F64) -> float:
+        _, upper, _ = nearest_two(points, centroids)
+        return float(np.dot(weights, upper.astype(np.float64) ** 2))
+
+    return min(starts, key=cost)
 
 
 def _finish(warm: Generator[Iteration, None, F64 | None]) -> F64 | None:
