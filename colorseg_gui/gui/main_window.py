@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
+from colorseg_gui.gui.bundle_export import BundleExport
 from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.finish_view import FinishView
 from colorseg_gui.gui.hold_compare import HoldToCompare
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.preview_shown = self.display.preview_shown
         self.result_ready = self.model.result_ready
         self.files_written = self.file_commands.written
+        self.bundle_export = BundleExport(self)  # File > Export Bundle
         self._connect()
         app = QCoreApplication.instance()
         if app is not None:  # safety net: a quit that bypasses closeEvent still joins workers
@@ -374,7 +376,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_enabled(self) -> None:
         a = self.commands
-        for action in (a.save, a.save_as, a.export_palette, a.export_masks, a.copy_result):
+        for action in (a.save, a.save_as, a.export_palette, a.export_masks,
+                       self.bundle_export.action, a.copy_result):
             action.setEnabled(self.model.outcome is not None)
         self.commands.rerun.setEnabled(self.model.image is not None)
         has_image = self.view.has_image()
