@@ -33,9 +33,9 @@ class StepSummary:
     palette: npt.NDArray[np.uint8]  # k x 3 sRGB
     weights: npt.NDArray[np.float64]  # k
     stop_reason: StopReason | None
-    # Colours whose label differs from the previous exact step's (all of them for the
-    # first exact step, and for previews, which start no chain), and their new labels.
-    moved: npt.NDArray[np.int32]
+    # Colours whose label differs from the previous exact step's, and their new labels;
+    # moved is None when ``labels`` holds every colour's (the first exact step, previews).
+    moved: npt.NDArray[np.int32] | None
     labels: npt.NDArray[np.uint8]
 
     @property
@@ -51,7 +51,7 @@ class StepSummary:
     @property
     def nbytes(self) -> int:
         arrays = (self.centroids, self.palette, self.weights, self.moved, self.labels)
-        return sum(int(a.nbytes) for a in arrays)
+        return sum(int(a.nbytes) for a in arrays if a is not None)
 
 
 def summarise(
@@ -61,9 +61,9 @@ def summarise(
     import numpy as np
 
     labels = np.asarray(step.labels, dtype=np.uint8)
+    moved: npt.NDArray[np.int32] | None
     if previous is None or step.is_preview or previous.shape != labels.shape:
-        moved = np.arange(labels.shape[0], dtype=np.int32)
-        values = labels.copy()
+        moved, values = None, labels  # steps never change their arrays: no copy needed
     else:
         moved = np.flatnonzero(labels != previous).astype(np.int32)
         values = labels[moved]
@@ -126,11 +126,12 @@ class StepTrail:
         """The label of every histogram colour after step ``position`` (a fresh array)."""
         import numpy as np
 
-        first = self._steps[0]
-        labels = np.empty(first.moved.shape[0], np.uint8)
-        labels[first.moved] = first.labels
+        labels = np.array(self._steps[0].labels, dtype=np.uint8)  # a copy: it is changed below
         for summary in self._steps[1 : position + 1]:
-            labels[summary.moved] = summary.labels
+            if summary.moved is None:
+                labels = np.array(summary.labels, dtype=np.uint8)
+            else:
+                labels[summary.moved] = summary.labels
         return labels
 
     @property
