@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from colorseg_gui.gui.tasks import TaskRunner
 
@@ -125,6 +125,11 @@ class Finisher(QObject):
         self._options: MakeOptions | None = None
         self._show = SHOW_RESULT
         self._generation = 0
+        self._waiting = False  # a request arrived while a finishing was running
+        self._retry = QTimer(self)  # looks again until that finishing's thread has ended
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(10)
+        self._retry.timeout.connect(self._launch_waiting)
         self.current: Finished | None = None
 
     @property
@@ -144,29 +149,61 @@ class Finisher(QObject):
         self._show = show
         self._start()
 
+    @property
+    def busy(self) -> bool:
+        return self._tasks.busy or self._waiting
+
     def _start(self) -> None:
         self._generation += 1
+        self._launch()
+
+    def _launch(self) -> None:
         if self._outcome is None:
+            self._waiting = False
             return
         if self._options is None:
             from colorseg_gui.engine import MakeOptions
 
             self._options = MakeOptions()
+        if self._tasks.busy:
+            # One finishing at a time: stepping through the history with Ctrl+Z held down
+            # would otherwise start one per result, all fighting the window for the cores.
+            # The newest request starts when the running one is done.
+            self._waiting = True
+            self._retry.start()
+            return
+        self._waiting = False
         self._tasks.run(f"finish-{self._generation}", finish, self._outcome, self._options,
                         self._show)
 
     @Slot(str, object)
     def _on_succeeded(self, tag: str, value: object) -> None:
-        if tag != f"finish-{self._generation}" or not isinstance(value, Finished):
-            return  # a newer result, option or mode is on its way
-        self.current = value
-        self.finished.emit(value)
+        if tag == f"finish-{self._generation}" and isinstance(value, Finished):
+            self.current = value
+            self.finished.emit(value)
+        self._next()  # else a newer result, option or mode is on its way
 
     @Slot(str, str)
     def _on_failed(self, tag: str, message: str) -> None:
         if tag == f"finish-{self._generation}":
             self.failed.emit(message)
+        self._next()
+
+    def _next(self) -> None:
+        if self._waiting:
+            self._retry.start(0)
+
+    @Slot()
+    def _launch_waiting(self) -> None:
+        if not self._waiting:
+            return
+        if self._tasks.busy:  # the finished task's thread is still being joined
+            self._retry.start(10)
+            return
+        self._launch()
 
     def shutdown(self) -> None:
         self._generation += 1
+        self._waiting = False
+        self._retry.stop()
         self._tasks.shutdown()

@@ -103,7 +103,7 @@ def measure(app: QApplication, path: Path, runs: int) -> int:
     wait_for(app, lambda: len(results) == 1 and not window.controller.busy)
 
     def idle() -> bool:
-        return not window.controller.busy and not window.finishing.finisher._tasks.busy
+        return not window.controller.busy and not window.finishing.finisher.busy
 
     wait_for(app, idle)
     one, one_traced = rss(), tracemalloc.get_traced_memory()[0]
@@ -162,7 +162,7 @@ def measure(app: QApplication, path: Path, runs: int) -> int:
         kept = target.rendered
         # As a user would: after the window has settled (the last result's finishing, error
         # figures and colour-vision checks, runs on a task thread).
-        wait_for(app, lambda: not window.finishing.finisher._tasks.busy, 60)
+        wait_for(app, lambda: not window.finishing.finisher.busy, 60)
         painted.clear()
         start = time.perf_counter()
         QTest.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

@@ -181,3 +181,22 @@ def test_the_timeline_goes_back_through_the_iterations(qtbot, window, tmp_path):
     window.commands.undo.trigger()
     assert slider.maximum() == last and slider.value() == last
     qtbot.waitUntil(lambda: not window.controller.running_threads())
+
+
+def test_stepping_fast_through_the_history_finishes_one_result_at_a_time(
+        qtbot, window, open_and_wait, small_photo):
+    from colorseg_gui.gui import controller as controller_module
+
+    outcomes = _three_results(qtbot, window, open_and_wait, small_photo)
+    finisher = window.finishing.finisher
+    qtbot.waitUntil(lambda: not finisher.busy)
+    for action in ("undo", "undo", "redo", "redo", "undo", "redo", "undo"):
+        getattr(window.commands, action).trigger()
+        finishing = [t for t in controller_module.live_threads()
+                     if t.objectName().startswith("task-finish")]
+        assert len(finishing) <= 1
+    assert window.outcome is outcomes[1]
+    # The last one asked for is the one finished, and nothing is left waiting.
+    qtbot.waitUntil(lambda: finisher.current is not None
+                    and finisher.current.outcome is outcomes[1] and not finisher.busy,
+                    timeout=30_000)
