@@ -176,6 +176,22 @@ def measure(app: QApplication, path: Path, runs: int) -> int:
         if times[kept]:
             print(f"median, {label}: {statistics.median(times[kept]):.1f} ms "
                   f"(max {max(times[kept]):.1f}, {len(times[kept])} undos)")
+    # Ctrl+Shift+Z held down: each press as soon as the one before has painted, without
+    # waiting for the finishing (error figures) of the result it showed.
+    held: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(runs - 1):
+        target = history.entries[history.index + 1]
+        kept = target.rendered
+        painted.clear()
+        start = time.perf_counter()
+        QTest.keyClick(window.view, Qt.Key.Key_Z,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        wait_for(app, lambda: bool(painted), 30)
+        held[kept].append((painted[0] - start) * 1000)
+    for kept, label in ((True, "render kept"), (False, "re-rendered")):
+        if held[kept]:
+            print(f"redo held down, {label}: median {statistics.median(held[kept]):.1f} ms "
+                  f"(max {max(held[kept]):.1f}, {len(held[kept])} redos)")
     window.close()
     return 0
 
