@@ -79,6 +79,14 @@ class KMeansStep:
     elapsed: float = 0.0  # seconds since the generator started (init included)
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by phase
     kind: StepKind = StepKind.LLOYD
+    # A stable id per cluster (row): it follows the cluster through steps, edits, resumes
+    # and k changes, so its palette row, number and mask keep following it.  Default 0..k-1.
+    ids: tuple[int, ...] = ()
+    locked: tuple[int, ...] = ()  # rows whose centroid never moves
+
+    def __post_init__(self) -> None:
+        if not self.ids:
+            object.__setattr__(self, "ids", tuple(range(int(self.centroids.shape[0]))))
 
     @property
     def is_preview(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +14,7 @@ from colorseg_gui.engine.cluster.init import (
     COARSE_BITS,
     InitSpec,
     coarse_cells,
+    complete_centroids,
     explicit_centroids,
     iter_init,
 )
@@ -67,6 +68,10 @@ def iter_kmeans(
     should_stop: StopCheck = None,
     refine: bool | None = None,
     previews: bool = False,
+    locked: Sequence[int] = (),
+    locked_palette: npt.ArrayLike | None = None,
+    ids: Sequence[int] | None = None,
+    warm: bool = False,
 ) -> Iterator[KMeansStep]:
     """Lloyd's algorithm on the weighted distinct colours: one KMeansStep per iteration.
 
@@ -85,12 +90,25 @@ def iter_kmeans(
     Over a million colours, and with previews=True also during the start search, the
     start is shown as StepKind.PREVIEW steps (iteration 0) before the exact steps: colours
     labelled through coarse cells of the colour cube, an approximation for the eye only.
+
+    An init array may have fewer than k rows: the others are drawn by k-means++ around
+    them.  `locked` rows of it never move (their clusters are never reseeded, no reseed
+    copies their colour, Hartigan moves leave them alone); `locked_palette` gives their sRGB
+    colours for the palette, so that a round trip through Lab or OKLab cannot change them.
+    `ids` name the clusters (default 0..k-1) and travel on every step.  warm=True first
+    yields a StepKind.WARM step: the given centroids with the exact assignment to them (the
+    state a resumed run starts from), then the same steps as without it.
     """
     start = time.perf_counter()
     _check_options(space, max_iter, tol)
     k = clamp_k(k)
+    partial = False
     if not isinstance(init, str):
-        explicit_centroids(init, k)
+        partial = explicit_centroids(init, k, partial=True).shape[0] < k
+    fixed = _fixed_mask(locked, k, init)
+    ids = tuple(range(k)) if ids is None else tuple(int(i) for i in ids)
+    if len(ids) != k or len(set(ids)) != k:
+        raise ValueError(f"ids must be {k} different numbers, got {list(ids)}")
     if refine is None:
         refine = isinstance(init, str)
     if hist.n_colors == 0:
@@ -101,7 +119,7 @@ def iter_kmeans(
     n_positive = sum(
         map_ranges(lambda a, b: int(np.count_nonzero(weights[a:b] > 0)), weights.shape[0], 1 << 18)
     )
-    if k >= n_positive:
+    if k >= n_positive and fixed is None:
         positive = np.flatnonzero(weights > 0)
         yield _exact_step(hist, to_space(hist.colors, space), weights, positive, space, start)
         return
@@ -114,19 +132,27 @@ def iter_kmeans(
         pos_colors = hist.colors[positive]
         pos_points, pos_weights = _points(pos_colors, space), weights[positive]
     rng = np.random.default_rng(seed)
-    warm = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors, refine)
-    if hist.n_colors >= PREVIEW_MIN_COLORS:
-        centroids = yield from _previews(warm, hist, weights, space, k, start)
-    elif previews and refine:
-        centroids = yield from _previews(
-            warm, hist, weights, space, k, start, SEARCH_PREVIEW_INTERVAL
-        )
+    centroids: F64 | None
+    if partial:
+        given = explicit_centroids(init, k, partial=True)
+        centroids = complete_centroids(pos_points, pos_weights, given, k, rng)
     else:
-        centroids = _finish(warm)
+        begin = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors,
+                          refine)
+        if hist.n_colors >= PREVIEW_MIN_COLORS:
+            centroids = yield from _previews(begin, hist, weights, space, k, start)
+        elif previews and refine:
+            centroids = yield from _previews(
+                begin, hist, weights, space, k, start, SEARCH_PREVIEW_INTERVAL
+            )
+        else:
+            centroids = _finish(begin)
     if centroids is None:
         return
     init_time = time.perf_counter() - start
-    state = LloydState(points, weights, hist.counts)
+    shown_locked = _locked_colours(fixed, locked_palette, centroids, space)
+    locked_rows = tuple(int(i) for i in np.flatnonzero(fixed)) if fixed is not None else ()
+    state = LloydState(points, weights, hist.counts, fixed)
     previous_j = np.inf
     rounds = MAX_POLISH_ROUNDS if refine else 0
     iteration = 0
@@ -139,10 +165,13 @@ def iter_kmeans(
         now: float = 0.0,
     ) -> KMeansStep:
         now = now or time.perf_counter()
+        palette = palette_from_centroids(result.centroids, space)
+        if fixed is not None and shown_locked is not None:
+            palette[fixed] = shown_locked
         return KMeansStep(
-            iteration=iteration,
+            iteration=0 if kind is StepKind.WARM else iteration,
             centroids=result.centroids,
-            palette=palette_from_centroids(result.centroids, space),
+            palette=palette,
             weights=result.weights,
             labels=result.labels,
             inertia=result.inertia,
@@ -155,6 +184,8 @@ def iter_kmeans(
             elapsed=now - start,
             timings={"init": init_time, "step": now - tick, "reseeded": float(result.reseeded)},
             kind=kind,
+            ids=ids,
+            locked=locked_rows,
         )
 
     while iteration < int(max_iter):
@@ -163,6 +194,12 @@ def iter_kmeans(
         iteration += 1
         tick = time.perf_counter()
         result = state.step(centroids)
+        if warm and iteration == 1:
+            # The edited centroids themselves with their exact labels: what the window paints
+            # at once, before the first mean update moves the free centroids.
+            start_state = Iteration(result.labels, centroids, result.weights, result.inertia,
+                                    result.changed, result.reseeded)
+            yield make(start_state, tick, None, kind=StepKind.WARM)
         reason = StopReason.CONVERGED if result.changed == 0 else None
         drop = previous_j - result.inertia  # inf on a first step, which never stops on tol
         if not reason and tol > 0 and iteration > 1 and drop <= tol * previous_j:
@@ -187,6 +224,36 @@ def iter_kmeans(
         # The moves' J is at the new means; the next Lloyd step measures its drop from it.
         yield make(polish, stepped, None, kind=StepKind.HARTIGAN)
         centroids, previous_j = polish.centroids, polish.inertia
+
+
+def _fixed_mask(locked: Sequence[int], k: int, init: InitSpec) -> npt.NDArray[np.bool_] | None:
+    """The locked rows as a mask (None without locks); they must be rows of the init array."""
+    if len(locked) == 0:
+        return None
+    if isinstance(init, str):
+        raise ValueError("locked centroids need an init array")
+    rows = np.asarray(locked, dtype=np.intp)
+    n_given = np.asarray(init).shape[0]
+    if rows.min() < 0 or rows.max() >= n_given:
+        raise ValueError(f"locked rows must be rows of the init array (0..{n_given - 1})")
+    fixed = np.zeros(k, bool)
+    fixed[rows] = True
+    return fixed
+
+
+def _locked_colours(
+    fixed: npt.NDArray[np.bool_] | None, given: npt.ArrayLike | None, centroids: F64,
+    space: Space
+) -> npt.NDArray[np.uint8] | None:
+    """The sRGB palette rows of the locked centroids: as given, or converted once."""
+    if fixed is None:
+        return None
+    if given is None:
+        return palette_from_centroids(centroids[fixed], space)
+    colours = np.asarray(given, dtype=np.float64).reshape(-1, 3)
+    if colours.shape[0] != int(fixed.sum()):
+        raise ValueError(f"{colours.shape[0]} locked colours for {int(fixed.sum())} locked rows")
+    return np.clip(np.rint(colours), 0, 255).astype(np.uint8)
 
 
 def _finish(warm: Generator[Iteration, None, F64 | None]) -> F64 | None:

@@ -88,9 +88,13 @@ class LloydState:
     covered by float32_error and `_slack`.
     """
 
-    def __init__(self, points: Points, weights: F64, counts: npt.NDArray[np.int64]):
+    def __init__(self, points: Points, weights: F64, counts: npt.NDArray[np.int64],
+                 fixed: npt.NDArray[np.bool_] | None = None):
         self.points = points
         self.counts = counts
+        # Locked centroids: they keep their coordinates bit for bit, are never reseeded, and
+        # Hartigan moves leave their clusters alone.  None: every centroid is free.
+        self.fixed = fixed if fixed is not None and fixed.any() else None
         self.scale = integer_scale(weights, points)
         # Exact mode keeps integer-valued weights so the running sums never round.
         self.w = weights
@@ -204,7 +208,13 @@ class LloydState:
         """The state after labels moved from `centroids`: their means, bounds shifted, the
         labels kept for the next change count (inertia None: J at the new means)."""
         assert self.labels is not None
-        new_centroids = self.sums / self.wsum[:, None]
+        # A locked centroid stays put, and so does an empty cluster (a locked one, or one no
+        # colour could be moved into): its shift is 0 and the bounds stay valid as they are.
+        stays = self.wsum <= 0
+        if self.fixed is not None:
+            stays |= self.fixed
+        new_centroids = np.divide(self.sums, self.wsum[:, None], out=centroids.copy(),
+                                  where=~stays[:, None])
         self._shift_bounds(centroids, new_centroids)
         weights = self.wsum / self.scale if self.scale is not None else self.wsum.copy()
         self.previous = self.labels.copy()
@@ -288,8 +298,12 @@ class LloydState:
         """
         assert self.labels is not None
         rows = heavy_colours(self.w, self.labels, self.wsum)
+        if self.fixed is not None:
+            # Moves between free clusters only: the J change formula assumes both means move.
+            rows = rows[~self.fixed[self.labels[rows]]]
         picked, new, _ = improving_moves(
-            self.points.rows(rows), self.w[rows], self.labels[rows], self.sums, self.wsum
+            self.points.rows(rows), self.w[rows], self.labels[rows], self.sums, self.wsum,
+            self.fixed
         )
         return None if picked.size == 0 else self._relabel(rows[picked], new, centroids)
 
@@ -325,21 +339,31 @@ class LloydState:
 
     def _reseed_empty(self, centroids: F64) -> int:
         """Give every empty cluster the colour farthest from its centroid; return pixels moved."""
-        empty = np.flatnonzero(self.wsum <= 0)
+        unused = self.wsum <= 0
+        if self.fixed is not None:
+            unused &= ~self.fixed  # a locked colour stays, even with no pixel of its own
+        empty = np.flatnonzero(unused)
         if empty.size == 0:
             return 0
         labels = self.labels
         assert labels is not None
         k = centroids.shape[0]
         positive = self.w > 0
-        dist = sqdist_to_assigned(self.points.rows(), centroids, labels)
+        x = self.points.rows()
+        dist = sqdist_to_assigned(x, centroids, labels)
         dist[~positive] = -np.inf
+        if self.fixed is not None:
+            for lock in np.flatnonzero(self.fixed):
+                # A colour equal to a locked one would make a second copy of that colour.
+                dist[((x - centroids[lock]) ** 2).sum(axis=1) == 0] = -np.inf
         members = np.bincount(labels[positive], minlength=k)
         moved = 0
         for cluster in empty:
             # Never empty another cluster: only take from clusters with two or more colours.
             candidates = np.where(members[labels] >= 2, dist, -np.inf)
             row = int(np.argmax(candidates))
+            if not np.isfinite(candidates[row]):
+                break  # no colour to spare: the cluster stays where it was, empty
             old = labels[row]
             members[old] -= 1
             members[cluster] += 1
