@@ -11,6 +11,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from colorseg_gui.engine.cluster.edits import (
+        Edited as Edited,
+    )
+    from colorseg_gui.engine.cluster.edits import (
+        EditError as EditError,
+    )
     from colorseg_gui.engine.cluster.histogram import (
         ColorHistogram as ColorHistogram,
     )
@@ -34,6 +40,24 @@ if TYPE_CHECKING:
     )
     from colorseg_gui.engine.colorspace import (
         to_space as to_space,
+    )
+    from colorseg_gui.engine.elbow import (
+        K_RANGE as K_RANGE,
+    )
+    from colorseg_gui.engine.elbow import (
+        SUGGEST_DELTA_E as SUGGEST_DELTA_E,
+    )
+    from colorseg_gui.engine.elbow import (
+        KRow as KRow,
+    )
+    from colorseg_gui.engine.elbow import (
+        iter_k_table as iter_k_table,
+    )
+    from colorseg_gui.engine.elbow import (
+        mean_delta_e as mean_delta_e,
+    )
+    from colorseg_gui.engine.elbow import (
+        suggest_k as suggest_k,
     )
     from colorseg_gui.engine.io.loading import (
         DEFAULT_MAX_PIXELS as DEFAULT_MAX_PIXELS,
@@ -228,7 +252,16 @@ if TYPE_CHECKING:
         number as number,
     )
     from colorseg_gui.engine.pipeline import (
+        resume as resume,
+    )
+    from colorseg_gui.engine.pipeline import (
         run_kmeans as run_kmeans,
+    )
+    from colorseg_gui.engine.pipeline import (
+        toward_k as toward_k,
+    )
+    from colorseg_gui.engine.pipeline import (
+        warm_run as warm_run,
     )
     from colorseg_gui.engine.render import (
         PreviewIndex as PreviewIndex,
@@ -273,6 +306,17 @@ if TYPE_CHECKING:
 _WHERE: dict[str, str] = {
     "init_name": "options",
     "run_kmeans": "pipeline",
+    "resume": "pipeline",
+    "toward_k": "pipeline",
+    "warm_run": "pipeline",
+    "Edited": "cluster.edits",
+    "EditError": "cluster.edits",
+    "K_RANGE": "elbow",
+    "SUGGEST_DELTA_E": "elbow",
+    "KRow": "elbow",
+    "iter_k_table": "elbow",
+    "mean_delta_e": "elbow",
+    "suggest_k": "elbow",
     "number": "pipeline",
     "Numbered": "pipeline",
     "PALETTE_ORDER": "pipeline",

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from colorseg_gui.engine.cluster.edits import Edited, EditError
 from colorseg_gui.engine.cluster.histogram import ColorHistogram
 from colorseg_gui.engine.cluster.kmeans import iter_kmeans
 from colorseg_gui.engine.colorspace import to_space
 from colorseg_gui.engine.io.palette_files import palette_order, reorder_clusters
 from colorseg_gui.engine.make.make_ready import MadeReady
-from colorseg_gui.engine.options import KMeansOptions
+from colorseg_gui.engine.options import KMeansOptions, clamp_k
 from colorseg_gui.engine.render import render_label_map
 from colorseg_gui.engine.steps import KMeansStep
 
@@ -32,7 +33,60 @@ def run_kmeans(
     init = options.init if colours is None else to_space(colours, options.space)
     return iter_kmeans(hist, options.k, space=options.space, seed=options.seed, init=init,
                        max_iter=options.max_iter, tol=options.tol, should_stop=should_stop,
-                       previews=previews)
+                       previews=previews, locked=options.locked,
+                       locked_palette=options.locked_colours() if options.locked else None)
+
+
+def resume(
+    hist: ColorHistogram,
+    edited: Edited,
+    options: KMeansOptions,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    warm: bool = True,
+) -> Iterator[KMeansStep]:
+    """Lloyd from edited centroids (k, locks and ids from `edited`; space, seed, max_iter
+    and tol from `options`): a StepKind.WARM step with the edited centroids and their exact
+    labels, then exactly the steps of a fresh run from those centroids."""
+    rows = edited.locked_rows
+    return iter_kmeans(hist, edited.k, space=edited.space, seed=options.seed,
+                       init=edited.centroids, max_iter=options.max_iter, tol=options.tol,
+                       should_stop=should_stop, refine=False, locked=rows,
+                       locked_palette=edited.palette[list(rows)] if rows else None,
+                       ids=edited.ids, warm=warm)
+
+
+def toward_k(edited: Edited, k: int) -> Edited:
+    """Split the worst cluster (k up) or merge the closest pair (k down) until there are k."""
+    while edited.k < k:
+        edited = edited.split()
+    while edited.k > k:
+        edited = edited.merge(*edited.closest_pair())
+    return edited
+
+
+def warm_run(
+    hist: ColorHistogram,
+    previous: KMeansStep,
+    k: int,
+    options: KMeansOptions,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    next_id: int | None = None,
+) -> Iterator[KMeansStep]:
+    """The run for a new k that starts from the previous result: k + 1 splits its worst
+    cluster, k - 1 merges its closest pair, bigger jumps repeat; the other clusters keep
+    their ids and locks.  When no cluster can be split (or only locked ones are left to
+    merge) it falls back to a cold run of `options` at k."""
+    k = clamp_k(k)
+    try:
+        edited = toward_k(Edited.from_step(hist, previous, next_id), k)
+    except EditError:
+        cold = options.replace(k=k)
+        if isinstance(options.init, str) or len(options.init) > k:
+            cold = options.replace(k=k, init="k-means++", locked=())
+        return run_kmeans(hist, cold, should_stop=should_stop)
+    return resume(hist, edited, options, should_stop=should_stop)
 
 
 @dataclass(frozen=True, eq=False)
