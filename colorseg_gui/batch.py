@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from colorseg_gui import __version__
 from colorseg_gui.engine import (
+    CleanupOptions,
     ColorHistogram,
     ExportError,
     ImageLoadError,
@@ -165,6 +166,29 @@ def recipe_settings(options: Options) -> dict[str, Any]:
         "merge_delta_e": options.merge_delta_e, "merge_share": options.merge_share,
         "owned": owned,
     }
+
+
+def options_from_settings(settings: dict[str, Any]) -> Options:
+    """recipe_settings() read back (recipes, sessions); a bad value raises ValueError."""
+    try:
+        owned = None
+        if settings.get("owned"):
+            found = settings["owned"]
+            colours = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)]
+                                for h in found["colors"]], dtype=np.uint8).reshape(-1, 3)
+            owned = OwnedColours(colours, tuple(found["names"]), found["mode"],
+                                 found["metric"])
+        cleanup = CleanupOptions(min_area=int(settings["min_area"]),
+                                 min_thickness=int(settings["min_thickness"]),
+                                 connectivity=settings["connectivity"],
+                                 protect_delta_e=settings["protect_delta_e"])
+        make = MakeOptions(cleanup=cleanup, dither=settings["dither"],
+                           dither_strength=float(settings["dither_strength"]))
+        return Options(kmeans=KMeansOptions.from_dict(settings), order=settings["order"],
+                       make=make, owned=owned, merge_delta_e=float(settings["merge_delta_e"]),
+                       merge_share=float(settings["merge_share"]))
+    except (KeyError, TypeError, IndexError) as exc:
+        raise ValueError(f"the settings are incomplete or damaged ({exc})") from None
 
 
 def result_recipe(options: Options, entries: list[dict[str, Any]]) -> str:

@@ -68,6 +68,7 @@ def iter_kmeans(
     should_stop: StopCheck = None,
     refine: bool | None = None,
     previews: bool = False,
+    also_start: npt.NDArray[np.float64] | None = None,
     locked: Sequence[int] = (),
     locked_palette: npt.ArrayLike | None = None,
     ids: Sequence[int] | None = None,
@@ -90,6 +91,11 @@ def iter_kmeans(
     Over a million colours, and with previews=True also during the start search, the
     start is shown as StepKind.PREVIEW steps (iteration 0) before the exact steps: colours
     labelled through coarse cells of the colour cube, an approximation for the eye only.
+
+    also_start (k x 3, clustering space; a quick look's centroids) is a second candidate
+    start: the exact steps begin from whichever of it and the init has the lower J on every
+    colour, so the first exact step is never worse than the quick look already on screen,
+    and no preview steps come in between.  It is not used with locks (it could move them).
 
     An init array may have fewer than k rows: the others are drawn by k-means++ around
     them.  `locked` rows of it never move (their clusters are never reseeded, no reseed
@@ -139,7 +145,12 @@ def iter_kmeans(
     else:
         begin = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors,
                           refine)
-        if hist.n_colors >= PREVIEW_MIN_COLORS:
+        if also_start is not None and fixed is None:
+            also_start = explicit_centroids(also_start, k)
+            centroids = _finish(begin)
+            if centroids is not None:
+                centroids = _better_start(pos_points, pos_weights, centroids, also_start)
+        elif hist.n_colors >= PREVIEW_MIN_COLORS:
             centroids = yield from _previews(begin, hist, weights, space, k, start)
         elif previews and refine:
             centroids = yield from _previews(
@@ -224,6 +235,16 @@ def iter_kmeans(
         # The moves' J is at the new means; the next Lloyd step measures its drop from it.
         yield make(polish, stepped, None, kind=StepKind.HARTIGAN)
         centroids, previous_j = polish.centroids, polish.inertia
+
+
+def _better_start(points: Points, weights: F64, *starts: F64) -> F64:
+    """The start whose nearest-centroid assignment has the lowest J."""
+
+    def cost(centroids: F64) -> float:
+        _, upper, _ = nearest_two(points, centroids)
+        return float(np.dot(weights, upper.astype(np.float64) ** 2))
+
+    return min(starts, key=cost)
 
 
 def _fixed_mask(locked: Sequence[int], k: int, init: InitSpec) -> npt.NDArray[np.bool_] | None:
