@@ -9,7 +9,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from colorseg_gui import __version__
 from colorseg_gui.engine import (
+    K_RANGE,
     CleanupOptions,
     ColorHistogram,
     ExportError,
@@ -33,6 +34,7 @@ from colorseg_gui.engine import (
     hex_code,
     in_owned_colours,
     init_name,
+    iter_k_table,
     load_image,
     make_ready,
     mask_names,
@@ -50,6 +52,7 @@ from colorseg_gui.engine import (
     save_indexed_png,
     save_label_map,
     save_masks,
+    suggest_k,
     write_palette,
 )
 
@@ -79,6 +82,9 @@ class Options:
     owned_file: str = ""
     merge_delta_e: float = 0.0  # fold clusters closer than this CIEDE2000
     merge_share: float = 0.0  # fold clusters under this share of the pixels
+    suggest_k: float | None = None  # mean CIEDE2000 threshold of --suggest-k (None: off)
+    k_given: bool = True  # False: --suggest-k chooses k per image
+    lock_names: tuple[str, ...] = ()  # names of kmeans.locked's colours (hex or owned names)
 
 
 @dataclass(frozen=True)
@@ -131,8 +137,14 @@ def _recolour(hist: ColorHistogram, last: KMeansStep, options: Options
               ) -> tuple[_Found, list[str] | None, dict[str, Any]]:
     """The clusters after folding near-duplicates and moving to owned colours (if asked)."""
     palette, labels, names = last.palette, last.labels, None
+    if options.lock_names and len(options.lock_names) == len(last.locked):
+        # Locked colours keep their names (owned paints, or their hex); free ones have none.
+        names = [""] * len(palette)
+        for row, name in zip(last.locked, options.lock_names, strict=True):
+            names[row] = name
     record: dict[str, Any] = {}
     if options.merge_delta_e > 0 or options.merge_share > 0:
+        names = None  # folded clusters are new ones
         fold = folded(hist, palette, labels, last.weights, options.merge_delta_e,
                       options.merge_share)
         palette, labels = fold.palette, fold.entry_labels
@@ -164,7 +176,7 @@ def recipe_settings(options: Options) -> dict[str, Any]:
         "connectivity": cleanup.connectivity, "protect_delta_e": cleanup.protect_delta_e,
         "dither": options.make.dither, "dither_strength": options.make.dither_strength,
         "merge_delta_e": options.merge_delta_e, "merge_share": options.merge_share,
-        "owned": owned,
+        "owned": owned, "lock_names": list(options.lock_names),
     }
 
 
@@ -186,7 +198,8 @@ def options_from_settings(settings: dict[str, Any]) -> Options:
                            dither_strength=float(settings["dither_strength"]))
         return Options(kmeans=KMeansOptions.from_dict(settings), order=settings["order"],
                        make=make, owned=owned, merge_delta_e=float(settings["merge_delta_e"]),
-                       merge_share=float(settings["merge_share"]))
+                       merge_share=float(settings["merge_share"]),
+                       lock_names=tuple(settings.get("lock_names", ())))
     except (KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"the settings are incomplete or damaged ({exc})") from None
 
@@ -264,6 +277,9 @@ def process(
     notes = list(picture.notes)
     del picture  # the histogram holds all we need: drop the pixels before rendering (memory)
     lap("histogram")
+    options, suggested = _suggested(hist, options)
+    if suggested:
+        lap("suggest_k")
     last: KMeansStep | None = None
     for step in run_kmeans(hist, options.kmeans):
         last = step
@@ -339,6 +355,23 @@ def process(
         "seconds": seconds, "notes": notes, **_make_record(options.make, made),
         "palette": [{key: e[key] for key in ("name", "hex", "rgb", "fraction", "pixels")
                      if key in e} for e in entries],
-        **owned_record,
+        **owned_record, **suggested,
     })
+    if options.kmeans.locked:
+        record["locked"] = [hex_code(c) for c in options.kmeans.locked_colours()]
     return record
+
+
+def _suggested(hist: ColorHistogram, options: Options) -> tuple[Options, dict[str, Any]]:
+    """--suggest-k: the J-versus-k table, and the options with the suggested k (unless k was
+    given); the recipe then holds that k, so a replay needs no table."""
+    if options.suggest_k is None:
+        return options, {}
+    rows = sorted(iter_k_table(hist, options.kmeans, K_RANGE), key=lambda r: r.k)
+    k = suggest_k(rows, options.suggest_k)
+    record = {"k_table": [r.to_dict() for r in rows], "suggested_k": k,
+              "suggest_threshold": options.suggest_k}
+    if not options.k_given:
+        chosen = k if k is not None else rows[-1].k
+        options = replace(options, kmeans=options.kmeans.replace(k=chosen), k_given=True)
+    return replace(options, suggest_k=None), record

@@ -38,9 +38,13 @@ def _per_input(spec: str | None, source: Path, several: bool) -> Path | None:
 def _image_target(args: argparse.Namespace, item: Input, ext: str) -> Path:
     if args.output is not None:
         return Path(args.output)
+    # --suggest-k without -k: k is chosen per image, after the names are planned.
+    name = default_output_name(item.path, args.k if args.k is not None else 0, ext)
+    if args.k is None:
+        name = name.with_name(f"{item.path.stem}_clusterauto{ext}")
     if args.outdir is not None:
-        return args.outdir / item.subdir / default_output_name(item.path, args.k, ext).name
-    return default_output_name(item.path, args.k, ext)
+        return args.outdir / item.subdir / name.name
+    return name
 
 
 def _targets(args: argparse.Namespace, item: Input, ext: str, several: bool,
@@ -52,6 +56,21 @@ def _targets(args: argparse.Namespace, item: Input, ext: str, several: bool,
                    masks=masks, labels=_per_input(args.labels, source, several),
                    error_map=_per_input(args.error_map, source, several),
                    protected=protected)
+
+
+def _k_table(record: dict[str, Any]) -> str:
+    """The J-versus-k table of --suggest-k and its suggestion, as lines for a terminal."""
+    lines = [f"{record['input']}: J versus k (mean CIEDE2000 to the original)",
+             "    k            J        MSE   mean dE"]
+    lines += [f"  {r['k']:3d} {r['inertia']:12.6g} {r['mse_rgb']:10.2f} {r['mean_delta_e']:9.2f}"
+              for r in record["k_table"]]
+    suggested = record["suggested_k"]
+    threshold = record["suggest_threshold"]
+    lines.append(f"  suggested k: {suggested} (the fewest colours with mean dE under "
+                 f"{threshold:g})" if suggested is not None else
+                 f"  suggested k: none reaches mean dE under {threshold:g}; "
+                 f"using {record['k_requested']}")
+    return "\n".join(lines)
 
 
 def _summary(record: dict[str, Any]) -> str:
@@ -91,6 +110,8 @@ class _Report:
             self.err.write(f"{PROG}: error: {record['input']}: {record['error']}\n")
             self.err.flush()
         elif not self.args.quiet and not self.args.json:
+            if "k_table" in record:
+                self.out.write(_k_table(record) + "\n")
             self.out.write(_summary(record) + "\n")
         if self.args.json:
             self.out.write(json.dumps(record) + "\n")
@@ -100,9 +121,14 @@ class _Report:
 
 
 def _options(args: argparse.Namespace) -> Options:
-    kmeans = KMeansOptions(k=args.k, space=args.space, seed=args.seed, init=args.init,
-                           max_iter=args.max_iter, tol=args.tol)
-    return Options(kmeans=kmeans, indexed=args.indexed,
+    start = getattr(args, "start_colours", None)
+    k = args.k if args.k is not None else max(2, len(start or ()))  # --suggest-k decides
+    kmeans = KMeansOptions(k=k, space=args.space, seed=args.seed, init=start or args.init,
+                           max_iter=args.max_iter, tol=args.tol,
+                           locked=getattr(args, "locked_rows", ()))
+    suggest = args.suggest_threshold if getattr(args, "suggest_k", False) else None
+    return Options(kmeans=kmeans, indexed=args.indexed, suggest_k=suggest,
+                   k_given=args.k is not None, lock_names=getattr(args, "lock_names", ()),
                    quality=args.quality, order=args.order,
                    max_pixels=args.max_pixels or None, force=args.force,
                    make=make_options(args), **_owned_options(args))

@@ -104,6 +104,8 @@ def iter_k_table(
             found = _last(warm_run(hist, last, k, options, should_stop=should_stop))
             if found is None:
                 return
+            if found.k < k:
+                break  # the image has fewer colours: every larger k is the same exact result
             last = found
             if k in wanted:
                 yield row(found, began)
