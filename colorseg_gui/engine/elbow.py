@@ -101,7 +101,8 @@ def iter_k_table(
             if should_stop is not None and should_stop():
                 return
             began = time.perf_counter()
-            found = _last(warm_run(hist, last, k, options, should_stop=should_stop))
+            # Converged runs (hold=None): the table compares J at k-means minima.
+            found = _last(warm_run(hist, last, k, options, should_stop=should_stop, hold=None))
             if found is None:
                 return
             if found.k < k:

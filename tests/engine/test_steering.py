@@ -154,3 +154,40 @@ def test_k_table_and_its_suggestion(image):
     assert len(got) == 3  # cancelled: the rows so far, no more
     table = [KRow(k, 0.0, 0.0, de, 0.0) for k, de in ((2, 9.0), (3, 4.0), (4, 2.9), (5, 1.0))]
     assert suggest_k(table) == 4 and suggest_k(table, 1.5) == 5 and suggest_k(table, 0.5) is None
+
+
+@pytest.mark.parametrize("new_k", [7, 5, 8])
+def test_a_held_warm_start_keeps_the_other_colours_within_delta_e_2(new_k):
+    from colorseg_gui.engine import StopReason
+    from colorseg_gui.engine.make.color_difference import delta_e_2000_rgb
+
+    hist = build_histogram(_image(21, (50, 60), n_colors=900))
+    previous = _final(hist, OPTIONS.replace(tol=1e-4))
+    held = list(warm_run(hist, previous, new_k, OPTIONS.replace(k=new_k, tol=1e-4)))
+    free = list(warm_run(hist, previous, new_k, OPTIONS.replace(k=new_k, tol=1e-4), hold=None))
+    last = held[-1]
+    assert last.final and sum(s.final for s in held) == 1
+    assert free[-1].stop_reason in (StopReason.CONVERGED, StopReason.TOL)
+    assert last.inertia >= free[-1].inertia * (1 - 1e-12)
+    rows = {cid: row for row, cid in enumerate(last.ids)}
+    moved = [float(delta_e_2000_rgb(previous.palette[r], last.palette[rows[c]]))
+             for r, c in enumerate(previous.ids) if c in rows]
+    # A split moves its cluster, a merge drops one and moves the other: the rest stay.
+    edited = abs(new_k - 6) * (1 if new_k > 6 else 2)
+    assert sum(d <= 2.0 for d in moved) >= 6 - edited
+    if last.stop_reason is StopReason.HELD:
+        assert [s.iteration for s in held if s.kind is StepKind.LLOYD] == list(
+            range(1, last.iteration + 1)) or last.kind is StepKind.WARM
+
+
+@pytest.mark.parametrize("space", ["rgb", "lab"])
+def test_cluster_errors_from_the_step_and_the_edits_equal_a_full_pass(image, space):
+    from dataclasses import replace
+
+    hist = build_histogram(image)
+    edited = Edited.from_step(hist, _final(hist, OPTIONS.replace(space=space)))
+    for state in (edited, edited.split(), edited.split().merge(0, 2), edited.lock(1).merge(1, 3)):
+        if state.sse is None:
+            continue
+        full = replace(state, sse=None).errors()
+        np.testing.assert_allclose(state.errors(), full, rtol=1e-7, atol=1e-6)

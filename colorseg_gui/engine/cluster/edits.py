@@ -43,6 +43,7 @@ class Edited:
     next_id: int  # the id the next new cluster gets (ids are never reused)
     labels: U8  # cluster of every histogram entry
     weights: F64  # k, pixel weight of `labels`
+    sse: F64 | None = None  # k, squared errors of `labels` about `centroids`, when known
 
     @classmethod
     def from_step(cls, hist: ColorHistogram, step: KMeansStep,
@@ -54,7 +55,8 @@ class Edited:
         ids = tuple(step.ids)
         return cls(hist, step.space, step.centroids.copy(), step.palette.copy(), locked, ids,
                    max(ids, default=-1) + 1 if next_id is None else int(next_id),
-                   step.labels, np.asarray(step.weights, np.float64).copy())
+                   step.labels, np.asarray(step.weights, np.float64).copy(),
+                   None if step.sse is None else step.sse.copy())
 
     @property
     def k(self) -> int:
@@ -86,8 +88,17 @@ class Edited:
         labels[labels == drop] = keep
         weights = self.weights.copy()
         weights[keep] = total
+        sse = None
+        if self.sse is not None:
+            # Squared errors about a point: about the mean plus weight x distance squared.
+            sse = self.sse.copy()
+            for row in (i, j):
+                gap = self.centroids[row] - centroids[keep]
+                sse[keep if row == keep else row] = self.sse[row] + self.weights[row] * (
+                    gap @ gap)
+            sse[keep] += sse[drop]
         return self._without(drop, replace(self, centroids=centroids, palette=palette,
-                                           labels=labels, weights=weights))
+                                           labels=labels, weights=weights, sse=sse))
 
     def split(self, i: int | None = None) -> Edited:
         """Cluster i (default: the free cluster with the largest error) in two, across its
@@ -121,9 +132,15 @@ class Edited:
         labels[members[halves[1 - heavy][0]]] = self.k
         weights = np.append(self.weights, halves[1 - heavy][1].sum())
         weights[i] = halves[heavy][1].sum()
+        sse = None
+        if self.sse is not None:
+            parts = [float(wh @ ((x[side] - m) ** 2).sum(axis=1))
+                     for (side, wh), m in zip(halves, means, strict=True)]
+            sse = np.append(self.sse, parts[1 - heavy])
+            sse[i] = parts[heavy]
         return replace(self, centroids=centroids, palette=palette,
                        locked=np.append(self.locked, False), ids=(*self.ids, self.next_id),
-                       next_id=self.next_id + 1, labels=labels, weights=weights)
+                       next_id=self.next_id + 1, labels=labels, weights=weights, sse=sse)
 
     def set(self, i: int, colour: npt.ArrayLike) -> Edited:
         """Cluster i moved to an sRGB colour (0-255); it keeps its id and its lock."""
@@ -132,7 +149,7 @@ class Edited:
         centroids, palette = self.centroids.copy(), self.palette.copy()
         centroids[i] = to_space(rgb[None].astype(np.float64), self.space)[0]
         palette[i] = rgb
-        return replace(self, centroids=centroids, palette=palette)
+        return replace(self, centroids=centroids, palette=palette, sse=None)
 
     def add(self, colour: npt.ArrayLike, locked: bool = False) -> Edited:
         """A new cluster at an sRGB colour (a pixel picked with the eyedropper), with a new id."""
@@ -144,7 +161,7 @@ class Edited:
                        palette=np.vstack([self.palette, rgb[None]]),
                        locked=np.append(self.locked, bool(locked)),
                        ids=(*self.ids, self.next_id), next_id=self.next_id + 1,
-                       weights=np.append(self.weights, 0.0))
+                       weights=np.append(self.weights, 0.0), sse=None)
 
     def remove(self, i: int) -> Edited:
         """Cluster i deleted; its colours go to the nearest remaining centroid."""
@@ -161,7 +178,7 @@ class Edited:
             nearest = keep[d.argmin(axis=1)]
             labels[members] = nearest
             weights += np.bincount(nearest, self.hist.weights[members], minlength=self.k)
-        return self._without(i, replace(self, labels=labels, weights=weights))
+        return self._without(i, replace(self, labels=labels, weights=weights, sse=None))
 
     def lock(self, i: int, locked: bool = True) -> Edited:
         """Lock cluster i at the colour it shows (snapped to its sRGB palette colour, so the
@@ -175,6 +192,8 @@ class Edited:
     # -- what the edits choose from -------------------------------------------------------------
     def errors(self) -> F64:
         """Squared error of every cluster (in the clustering space) against its centroid."""
+        if self.sse is not None:
+            return self.sse.copy()
         x = to_space(self.hist.colors, self.space)
         d = ((x - self.centroids[self.labels]) ** 2).sum(axis=1)
         return np.bincount(self.labels, d * self.hist.weights, minlength=self.k).astype(np.float64)
@@ -221,7 +240,8 @@ class Edited:
         """`edited` with one row deleted and the labels above it renumbered."""
         labels = edited.labels.copy()
         labels[labels > row] -= 1
-        return replace(edited, centroids=np.delete(edited.centroids, row, axis=0),
+        sse = None if edited.sse is None else np.delete(edited.sse, row)
+        return replace(edited, sse=sse, centroids=np.delete(edited.centroids, row, axis=0),
                        palette=np.delete(edited.palette, row, axis=0),
                        locked=np.delete(edited.locked, row),
                        ids=edited.ids[:row] + edited.ids[row + 1:], labels=labels,

@@ -150,7 +150,8 @@ def iter_kmeans(
             centroids = _finish(begin)
             if centroids is not None:
                 centroids = _better_start(pos_points, pos_weights, centroids, also_start)
-        elif hist.n_colors >= PREVIEW_MIN_COLORS:
+        elif hist.n_colors >= PREVIEW_MIN_COLORS and isinstance(init, str):
+            # (Starting centroids have nothing to preview: the cell tables would be wasted.)
             centroids = yield from _previews(begin, hist, weights, space, k, start)
         elif previews and refine:
             centroids = yield from _previews(
@@ -197,6 +198,7 @@ def iter_kmeans(
             kind=kind,
             ids=ids,
             locked=locked_rows,
+            sse=None if kind is StepKind.WARM else result.sse,
         )
 
     while iteration < int(max_iter):

@@ -33,6 +33,7 @@ class Iteration:
     inertia: float
     changed: int
     reseeded: int
+    sse: F64 | None = None  # each cluster's squared error about its new centroid
 
 
 # Colours per task of the bound tests.  Most steps reassign few colours, and with the other
@@ -225,6 +226,7 @@ class LloydState:
             inertia=self._inertia(new_centroids) if inertia is None else inertia,
             changed=changed,
             reseeded=reseeded,
+            sse=self._errors(new_centroids),
         )
 
     def _reassign(self, centroids: F64) -> int:
@@ -327,6 +329,12 @@ class LloydState:
     def inertia_at(self, centroids: F64) -> float:
         """J of the current assignment against `centroids`."""
         return self._inertia(centroids)
+
+    def _errors(self, centroids: F64) -> F64:
+        """The per-cluster terms of _inertia: what an edit needs to find the worst cluster."""
+        terms = self.sqsum - 2.0 * np.einsum("ij,ij->i", centroids, self.sums)
+        terms += self.wsum * np.einsum("ij,ij->i", centroids, centroids)
+        return np.maximum(terms / (self.scale or 1.0), 0.0)
 
     def _inertia(self, centroids: F64) -> float:
         # J = sum_j Q_j - 2 c_j.S_j + W_j |c_j|^2, from the sums of the new assignment.
