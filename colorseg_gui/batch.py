@@ -17,6 +17,14 @@ import numpy as np
 import numpy.typing as npt
 
 from colorseg_gui import __version__
+from colorseg_gui.bundle import (
+    Bundle,
+    BundleContent,
+    PrintSize,
+    existing,
+    is_zip,
+    write_bundle,
+)
 from colorseg_gui.engine import (
     K_RANGE,
     CleanupOptions,
@@ -85,6 +93,8 @@ class Options:
     suggest_k: float | None = None  # mean CIEDE2000 threshold of --suggest-k (None: off)
     k_given: bool = True  # False: --suggest-k chooses k per image
     lock_names: tuple[str, ...] = ()  # names of kmeans.locked's colours (hex or owned names)
+    print_dpi: float | None = None  # the bundle legend's print resolution (None: 300)
+    print_width_cm: float | None = None  # ... or the printed width it follows from
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,7 @@ class Targets:
     masks: Path | None = None
     labels: Path | None = None
     error_map: Path | None = None
+    bundle: Path | None = None  # the maker bundle's folder or .zip (image is then inside it)
     protected: frozenset[Path] = field(default_factory=frozenset)  # inputs: never written
 
     def known_paths(self) -> list[Path]:
@@ -240,6 +251,16 @@ def error_record(source: Path, exc: BaseException) -> dict[str, Any]:
     return {"input": str(source), "error": " ".join(message.split())}
 
 
+def _bundle(targets: Targets, content: BundleContent, options: Options) -> Bundle:
+    """Write the maker bundle, refusing (before writing any of it) what exists unless forced."""
+    assert targets.bundle is not None
+    for path in existing(targets.bundle, content):
+        _guard(path, targets.protected, options.force)
+    return write_bundle(targets.bundle, content,
+                        PrintSize(dpi=options.print_dpi, width_cm=options.print_width_cm),
+                        protected=targets.protected)
+
+
 def run_one(source: Path, targets: Targets, options: Options,
             progress: Progress | None = None) -> dict[str, Any]:
     """process(), with every failure turned into an error record (a bug must not stop a batch)."""
@@ -313,17 +334,29 @@ def process(
     out = _guard(targets.image, targets.protected, options.force)
     entries = palette_entries(palette, weights, counts, order=options.order, names=names)
     recipe = result_recipe(options, entries)
-    if options.indexed:
+    meta = run_meta(source.name, k=len(palette), space=options.kmeans.space,
+                    seed=options.kmeans.seed, init=init_name(options.kmeans),
+                    iterations=last.iteration, converged=last.converged,
+                    stop_reason=last.stop_reason, inertia=last.inertia)
+    if targets.bundle is not None:
+        content = BundleContent(
+            stem=source.stem, source_name=source.name, image=segmented,
+            label_map=label_map if label_map is not None else ordered.label_map(),
+            palette=palette, weights=weights, counts=counts, recipe=recipe, meta=meta,
+            order=options.order, names=names, alpha=alpha, notes=notes)
+        bundle = _bundle(targets, content, options)
+    elif options.indexed:
         assert label_map is not None
         save_indexed_png(label_map, palette, out, alpha=alpha, source=source, notes=notes,
                          recipe=recipe)
     else:
         save_image(segmented, out, quality=options.quality, source=source, recipe=recipe)
     record: dict[str, Any] = {"input": str(source), "output": str(out)}
-    meta = run_meta(source.name, k=len(palette), space=options.kmeans.space,
-                    seed=options.kmeans.seed, init=init_name(options.kmeans),
-                    iterations=last.iteration, converged=last.converged,
-                    stop_reason=last.stop_reason, inertia=last.inertia)
+    if targets.bundle is not None:
+        record["output"] = str(bundle.path if is_zip(bundle.path)
+                               else bundle.path / bundle.files[0])
+        record["bundle"] = str(bundle.path)
+        record["bundle_files"] = list(bundle.files)
     if targets.palette is not None:
         write_palette(_guard(targets.palette, targets.protected, options.force), palette, weights,
                       order=options.order, meta=meta, counts=counts,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -155,15 +156,25 @@ def temp_files(job: Job) -> list[Path]:
     patterns = [(p.parent, f".{p.name}.*.tmp") for p in targets.known_paths()]
     if targets.masks is not None:
         patterns.append((targets.masks, f".{job.source.stem}_mask*.png.*.tmp"))
+    if targets.bundle is not None:  # the bundle's scratch folder (or .zip) beside it
+        patterns.append((targets.bundle.parent, f".{targets.bundle.name}.*.tmp"))
     for folder, pattern in patterns:
         with contextlib.suppress(OSError):
             found.extend(folder.glob(pattern))
     return found
 
 
+def remove_temp(path: Path) -> None:
+    """Remove a temporary file, or a bundle's temporary folder."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _sweep(job: Job) -> None:
     for path in temp_files(job):
-        path.unlink(missing_ok=True)
+        remove_temp(path)
 
 
 def _died(job: Job, exitcode: int | None) -> Finished:

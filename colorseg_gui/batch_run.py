@@ -16,8 +16,10 @@ from colorseg_gui.batch_jobs import (
     Started,
     default_jobs,
     plan,
+    remove_temp,
     temp_files,
 )
+from colorseg_gui.bundle import is_zip
 from colorseg_gui.cli_make import make_options
 from colorseg_gui.engine import KMeansOptions, default_output_name
 from colorseg_gui.progress import BatchProgress, StepProgress
@@ -35,13 +37,32 @@ def _per_input(spec: str | None, source: Path, several: bool) -> Path | None:
     return path.with_name(f"{path.stem}_{source.stem}{path.suffix}") if several else path
 
 
-def _image_target(args: argparse.Namespace, item: Input, ext: str) -> Path:
+def bundle_target(args: argparse.Namespace, item: Input, several: bool) -> Path:
+    """--bundle DIR for one input; with several, DIR/<stem> (or DIR/<stem>.zip with --zip),
+    below it the subfolders of a folder given with -r."""
+    base = Path(args.bundle)
+    if not several:
+        return base.with_name(base.name + ".zip") if args.zip and not is_zip(base) else base
+    name = item.path.stem + (".zip" if args.zip else "")
+    return base / item.subdir / name
+
+
+def _default_name(args: argparse.Namespace, item: Input, ext: str) -> Path:
+    """<stem>_cluster<K><ext> beside the input; --suggest-k without -k chooses k per image,
+    after the names are planned: <stem>_clusterauto<ext>."""
+    if args.k is None:
+        return item.path.with_name(f"{item.path.stem}_clusterauto{ext}")
+    return default_output_name(item.path, args.k, ext)
+
+
+def _image_target(args: argparse.Namespace, item: Input, ext: str,
+                  several: bool = False) -> Path:
+    if getattr(args, "bundle", None) is not None:
+        bundle = bundle_target(args, item, several)
+        return bundle if is_zip(bundle) else bundle / _default_name(args, item, ".png").name
     if args.output is not None:
         return Path(args.output)
-    # --suggest-k without -k: k is chosen per image, after the names are planned.
-    name = default_output_name(item.path, args.k if args.k is not None else 0, ext)
-    if args.k is None:
-        name = name.with_name(f"{item.path.stem}_clusterauto{ext}")
+    name = _default_name(args, item, ext)
     if args.outdir is not None:
         return args.outdir / item.subdir / name.name
     return name
@@ -51,11 +72,12 @@ def _targets(args: argparse.Namespace, item: Input, ext: str, several: bool,
              protected: frozenset[Path]) -> Targets:
     source = item.path
     masks = _per_input(args.masks, source, False) if args.masks else None
-    return Targets(image=_image_target(args, item, ext),
+    bundle = bundle_target(args, item, several) if args.bundle is not None else None
+    return Targets(image=_image_target(args, item, ext, several),
                    palette=_per_input(args.palette, source, several),
                    masks=masks, labels=_per_input(args.labels, source, several),
                    error_map=_per_input(args.error_map, source, several),
-                   protected=protected)
+                   bundle=bundle, protected=protected)
 
 
 def _k_table(record: dict[str, Any]) -> str:
@@ -131,7 +153,8 @@ def _options(args: argparse.Namespace) -> Options:
                    k_given=args.k is not None, lock_names=getattr(args, "lock_names", ()),
                    quality=args.quality, order=args.order,
                    max_pixels=args.max_pixels or None, force=args.force,
-                   make=make_options(args), **_owned_options(args))
+                   make=make_options(args), print_dpi=args.print_dpi,
+                   print_width_cm=args.print_width, **_owned_options(args))
 
 
 def _owned_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -154,9 +177,13 @@ def _plan(args: argparse.Namespace, ext: str, inputs: list[Input]
 
 
 def _make_dirs(args: argparse.Namespace, jobs: list[Job], err: TextIO) -> bool:
-    if args.outdir is None:
+    if args.bundle is not None:  # the folders bundles go in; each bundle makes its own
+        wanted = {j.targets.bundle.parent for j in jobs if j.targets.bundle is not None}
+    elif args.outdir is not None:
+        wanted = {args.outdir} | {j.targets.image.parent for j in jobs}
+    else:
         return True
-    for folder in sorted({args.outdir} | {j.targets.image.parent for j in jobs}):
+    for folder in sorted(wanted):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -232,7 +259,7 @@ def run(args: argparse.Namespace, ext: str, out: TextIO, err: TextIO) -> int:
             bar.clear()
         for job in jobs:  # the in-process path unwinds its own write; this is the net
             for path in temp_files(job):
-                path.unlink(missing_ok=True)
+                remove_temp(path)
         err.write(f"\n{PROG}: interrupted after {report.printed} of {len(inputs)} inputs; "
                   "no partial or temporary file left\n")
         return 130

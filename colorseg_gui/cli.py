@@ -16,6 +16,8 @@ from typing import Any
 from colorseg_gui import __version__
 from colorseg_gui.batch_jobs import default_jobs
 from colorseg_gui.batch_run import run
+from colorseg_gui.cli_bundle import EPILOG as BUNDLE_EPILOG
+from colorseg_gui.cli_bundle import add_bundle_arguments, check_bundle_arguments
 from colorseg_gui.cli_make import EPILOG as MAKE_EPILOG
 from colorseg_gui.cli_make import (
     add_make_arguments,
@@ -104,7 +106,7 @@ def _tolerance(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG, description=DESCRIPTION,
-        epilog="\n\n".join((EPILOG, MAKE_EPILOG, STEER_EPILOG)),
+        epilog="\n\n".join((EPILOG, MAKE_EPILOG, STEER_EPILOG, BUNDLE_EPILOG)),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path,
@@ -121,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("-d", "--outdir", type=Path, metavar="OUTDIR",
                        help="folder for the results of every input, created if missing "
                             "(default: beside each input)")
+    where.add_argument("--bundle", type=Path, metavar="DIR",
+                       help="write the maker bundle into the folder DIR (or DIR.zip): see "
+                            "'maker bundle' below (default: none)")
     p.add_argument("--format", choices=sorted(OUTPUT_FORMATS), default="png",
                    help="image format of default-named outputs (default: png)")
     p.add_argument("--quality", type=_int_in(1, 100, "quality"), default=92, metavar="Q",
@@ -177,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_make_arguments(p)
     add_owned_arguments(p)
     add_steer_arguments(p)
+    add_bundle_arguments(p)
     p.add_argument("--replay", type=Path, default=None, metavar="RESULT",
                    help="take every setting from the recipe inside RESULT (a PNG, JPEG, WebP "
                         "or TIFF that ColorSeg wrote) and make it again from INPUT "
@@ -201,6 +207,9 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
         parser.error("the following arguments are required: -k")
     if args.output is not None and (len(args.inputs) > 1 or args.inputs[0].is_dir()):
         parser.error("-o/--output takes a single input file; use -d OUTDIR for several")
+    problem = check_bundle_arguments(args)
+    if problem:
+        parser.error(problem)
     if args.output is not None:
         ext = args.output.suffix.lower()
         if ext not in (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"):

@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
     from colorseg_gui.engine.io.writers import (
         IMAGE_FORMATS,
         ExportError,
+        atomic_write,
         default_output_name,
         mask_names,
         save_image,
@@ -178,6 +179,7 @@ _WHERE: dict[str, str] = {
     "write_session": "io.session",
     "ExportError": "io.writers",
     "IMAGE_FORMATS": "io.writers",
+    "atomic_write": "io.writers",
     "default_output_name": "io.writers",
     "mask_names": "io.writers",
     "save_image": "io.writers",

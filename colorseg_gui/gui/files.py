@@ -19,11 +19,12 @@ if TYPE_CHECKING:
 
 
 # Tags of the background writes, and what the window says when one fails.
-SAVE, PALETTE, MASKS = "save", "palette", "masks"
+SAVE, PALETTE, MASKS, BUNDLE = "save", "palette", "masks", "bundle"
 FAILURE_TITLES = {
     SAVE: "Cannot save",
     PALETTE: "Cannot export palette",
     MASKS: "Cannot export masks",
+    BUNDLE: "Cannot export bundle",
 }
 
 
@@ -33,6 +34,8 @@ def describe_written(tag: str, value: object) -> str:
         return f"{len(value)} masks written to {folder}"
     if tag == PALETTE:
         return f"Palette written to {value}"
+    if tag == BUNDLE:
+        return f"Bundle written to {value}"
     return f"Saved {value}"
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
+from colorseg_gui.gui.bundle_export import BundleExport
 from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.finish_view import FinishView
 from colorseg_gui.gui.hold_compare import HoldToCompare
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.status = StatusFields(self.statusBar())
         self.display = RunDisplay(self.controller, self.view, self.palette_view, self.status, self)
         self.finishing = FinishView(self)  # cleanup, dithering, error map, colour vision
+        self.bundle_export = BundleExport(self)  # File > Export Bundle
         self._connect()
         app = QCoreApplication.instance()
         if app is not None:  # safety net: a quit that bypasses closeEvent still joins workers
@@ -396,6 +398,7 @@ class MainWindow(QMainWindow):
             self.commands.save_as,
             self.commands.export_palette,
             self.commands.export_masks,
+            self.bundle_export.action,
             self.commands.copy_result,
         ):
             action.setEnabled(has_result)

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from colorseg_gui.gui import controller as controller_module
 
@@ -81,3 +82,34 @@ def open_and_wait(qtbot, window):  # type: ignore[no-untyped-def]
         return blocker.args[0]
 
     return run
+
+
+@pytest.fixture
+def answer_replace():
+    """answer_replace("Replace"|"Cancel"): click it in every Replace question that comes up;
+    returns the list of questions asked (headline | details)."""
+    timers: list[QTimer] = []
+
+    def arm(button: str) -> list[str]:
+        for old in timers:
+            old.stop()
+        seen: list[str] = []
+        timer = QTimer()
+
+        def click() -> None:
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox) or box.objectName() != "replaceQuestion":
+                return
+            seen.append(f"{box.text()} | {box.informativeText()}")
+            for candidate in box.buttons():
+                if candidate.text().replace("&", "") == button:
+                    candidate.click()
+
+        timer.timeout.connect(click)
+        timer.start(20)
+        timers.append(timer)
+        return seen
+
+    yield arm
+    for timer in timers:
+        timer.stop()

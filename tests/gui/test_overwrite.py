@@ -9,10 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from colorseg_gui.gui import export
 
@@ -26,37 +24,6 @@ def _answer_save_dialog(monkeypatch, path: Path, chosen_filter: str) -> list[obj
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
     return options
-
-
-@pytest.fixture
-def answer_replace():
-    """answer_replace("Replace"|"Cancel"): click it in every Replace question that comes up;
-    returns the list of questions asked (headline | details)."""
-    timers: list[QTimer] = []
-
-    def arm(button: str) -> list[str]:
-        for old in timers:
-            old.stop()
-        seen: list[str] = []
-        timer = QTimer()
-
-        def click() -> None:
-            box = QApplication.activeModalWidget()
-            if not isinstance(box, QMessageBox) or box.objectName() != "replaceQuestion":
-                return
-            seen.append(f"{box.text()} | {box.informativeText()}")
-            for candidate in box.buttons():
-                if candidate.text().replace("&", "") == button:
-                    candidate.click()
-
-        timer.timeout.connect(click)
-        timer.start(20)
-        timers.append(timer)
-        return seen
-
-    yield arm
-    for timer in timers:
-        timer.stop()
 
 
 def test_typed_name_without_extension_is_asked_about_as_the_final_file(
