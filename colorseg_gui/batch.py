@@ -9,7 +9,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from colorseg_gui import __version__
+from colorseg_gui.batch_steer import locked_names, with_suggested_k
 from colorseg_gui.bundle import (
     Bundle,
     BundleContent,
@@ -26,7 +27,6 @@ from colorseg_gui.bundle import (
     write_bundle,
 )
 from colorseg_gui.engine import (
-    K_RANGE,
     CleanupOptions,
     ColorHistogram,
     ExportError,
@@ -42,7 +42,6 @@ from colorseg_gui.engine import (
     hex_code,
     in_owned_colours,
     init_name,
-    iter_k_table,
     load_image,
     make_ready,
     mask_names,
@@ -60,7 +59,6 @@ from colorseg_gui.engine import (
     save_indexed_png,
     save_label_map,
     save_masks,
-    suggest_k,
     write_palette,
 )
 
@@ -149,10 +147,7 @@ def _recolour(hist: ColorHistogram, last: KMeansStep, options: Options
     """The clusters after folding near-duplicates and moving to owned colours (if asked)."""
     palette, labels, names = last.palette, last.labels, None
     if options.lock_names and len(options.lock_names) == len(last.locked):
-        # Locked colours keep their names (owned paints, or their hex); free ones have none.
-        names = [""] * len(palette)
-        for row, name in zip(last.locked, options.lock_names, strict=True):
-            names[row] = name
+        names = locked_names(last, options.lock_names)
     record: dict[str, Any] = {}
     if options.merge_delta_e > 0 or options.merge_share > 0:
         names = None  # folded clusters are new ones
@@ -298,7 +293,7 @@ def process(
     notes = list(picture.notes)
     del picture  # the histogram holds all we need: drop the pixels before rendering (memory)
     lap("histogram")
-    options, suggested = _suggested(hist, options)
+    options, suggested = with_suggested_k(hist, options)
     if suggested:
         lap("suggest_k")
     last: KMeansStep | None = None
@@ -394,17 +389,3 @@ def process(
         record["locked"] = [hex_code(c) for c in options.kmeans.locked_colours()]
     return record
 
-
-def _suggested(hist: ColorHistogram, options: Options) -> tuple[Options, dict[str, Any]]:
-    """--suggest-k: the J-versus-k table, and the options with the suggested k (unless k was
-    given); the recipe then holds that k, so a replay needs no table."""
-    if options.suggest_k is None:
-        return options, {}
-    rows = sorted(iter_k_table(hist, options.kmeans, K_RANGE), key=lambda r: r.k)
-    k = suggest_k(rows, options.suggest_k)
-    record = {"k_table": [r.to_dict() for r in rows], "suggested_k": k,
-              "suggest_threshold": options.suggest_k}
-    if not options.k_given:
-        chosen = k if k is not None else rows[-1].k
-        options = replace(options, kmeans=options.kmeans.replace(k=chosen), k_given=True)
-    return replace(options, suggest_k=None), record

@@ -19,6 +19,7 @@ from colorseg_gui.engine.cluster.init import (
     iter_init,
 )
 from colorseg_gui.engine.cluster.lloyd import Iteration, LloydState
+from colorseg_gui.engine.cluster.locks import fixed_mask, locked_colours
 from colorseg_gui.engine.cluster.parallel import map_ranges
 from colorseg_gui.engine.colorspace import palette_from_centroids, to_space
 from colorseg_gui.engine.options import SPACES, Space, clamp_k
@@ -111,7 +112,7 @@ def iter_kmeans(
     partial = False
     if not isinstance(init, str):
         partial = explicit_centroids(init, k, partial=True).shape[0] < k
-    fixed = _fixed_mask(locked, k, init)
+    fixed = fixed_mask(locked, k, init)
     ids = tuple(range(k)) if ids is None else tuple(int(i) for i in ids)
     if len(ids) != k or len(set(ids)) != k:
         raise ValueError(f"ids must be {k} different numbers, got {list(ids)}")
@@ -162,7 +163,7 @@ def iter_kmeans(
     if centroids is None:
         return
     init_time = time.perf_counter() - start
-    shown_locked = _locked_colours(fixed, locked_palette, centroids, space)
+    shown_locked = locked_colours(fixed, locked_palette, centroids, space)
     locked_rows = tuple(int(i) for i in np.flatnonzero(fixed)) if fixed is not None else ()
     state = LloydState(points, weights, hist.counts, fixed)
     previous_j = np.inf
@@ -247,36 +248,6 @@ def _better_start(points: Points, weights: F64, *starts: F64) -> F64:
         return float(np.dot(weights, upper.astype(np.float64) ** 2))
 
     return min(starts, key=cost)
-
-
-def _fixed_mask(locked: Sequence[int], k: int, init: InitSpec) -> npt.NDArray[np.bool_] | None:
-    """The locked rows as a mask (None without locks); they must be rows of the init array."""
-    if len(locked) == 0:
-        return None
-    if isinstance(init, str):
-        raise ValueError("locked centroids need an init array")
-    rows = np.asarray(locked, dtype=np.intp)
-    n_given = np.asarray(init).shape[0]
-    if rows.min() < 0 or rows.max() >= n_given:
-        raise ValueError(f"locked rows must be rows of the init array (0..{n_given - 1})")
-    fixed = np.zeros(k, bool)
-    fixed[rows] = True
-    return fixed
-
-
-def _locked_colours(
-    fixed: npt.NDArray[np.bool_] | None, given: npt.ArrayLike | None, centroids: F64,
-    space: Space
-) -> npt.NDArray[np.uint8] | None:
-    """The sRGB palette rows of the locked centroids: as given, or converted once."""
-    if fixed is None:
-        return None
-    if given is None:
-        return palette_from_centroids(centroids[fixed], space)
-    colours = np.asarray(given, dtype=np.float64).reshape(-1, 3)
-    if colours.shape[0] != int(fixed.sum()):
-        raise ValueError(f"{colours.shape[0]} locked colours for {int(fixed.sum())} locked rows")
-    return np.clip(np.rint(colours), 0, 255).astype(np.uint8)
 
 
 def _finish(warm: Generator[Iteration, None, F64 | None]) -> F64 | None:
