@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from colorseg_gui import __version__
+from colorseg_gui.batch_steer import locked_names, with_suggested_k
 from colorseg_gui.bundle import (
     Bundle,
     BundleContent,
@@ -87,6 +88,9 @@ class Options:
     owned_file: str = ""
     merge_delta_e: float = 0.0  # fold clusters closer than this CIEDE2000
     merge_share: float = 0.0  # fold clusters under this share of the pixels
+    suggest_k: float | None = None  # mean CIEDE2000 threshold of --suggest-k (None: off)
+    k_given: bool = True  # False: --suggest-k chooses k per image
+    lock_names: tuple[str, ...] = ()  # names of kmeans.locked's colours (hex or owned names)
     print_dpi: float | None = None  # the bundle legend's print resolution (None: 300)
     print_width_cm: float | None = None  # ... or the printed width it follows from
 
@@ -142,8 +146,11 @@ def _recolour(hist: ColorHistogram, last: KMeansStep, options: Options
               ) -> tuple[_Found, list[str] | None, dict[str, Any]]:
     """The clusters after folding near-duplicates and moving to owned colours (if asked)."""
     palette, labels, names = last.palette, last.labels, None
+    if options.lock_names and len(options.lock_names) == len(last.locked):
+        names = locked_names(last, options.lock_names)
     record: dict[str, Any] = {}
     if options.merge_delta_e > 0 or options.merge_share > 0:
+        names = None  # folded clusters are new ones
         fold = folded(hist, palette, labels, last.weights, options.merge_delta_e,
                       options.merge_share)
         palette, labels = fold.palette, fold.entry_labels
@@ -175,7 +182,7 @@ def recipe_settings(options: Options) -> dict[str, Any]:
         "connectivity": cleanup.connectivity, "protect_delta_e": cleanup.protect_delta_e,
         "dither": options.make.dither, "dither_strength": options.make.dither_strength,
         "merge_delta_e": options.merge_delta_e, "merge_share": options.merge_share,
-        "owned": owned,
+        "owned": owned, "lock_names": list(options.lock_names),
     }
 
 
@@ -197,7 +204,8 @@ def options_from_settings(settings: dict[str, Any]) -> Options:
                            dither_strength=float(settings["dither_strength"]))
         return Options(kmeans=KMeansOptions.from_dict(settings), order=settings["order"],
                        make=make, owned=owned, merge_delta_e=float(settings["merge_delta_e"]),
-                       merge_share=float(settings["merge_share"]))
+                       merge_share=float(settings["merge_share"]),
+                       lock_names=tuple(settings.get("lock_names", ())))
     except (KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"the settings are incomplete or damaged ({exc})") from None
 
@@ -285,6 +293,9 @@ def process(
     notes = list(picture.notes)
     del picture  # the histogram holds all we need: drop the pixels before rendering (memory)
     lap("histogram")
+    options, suggested = with_suggested_k(hist, options)
+    if suggested:
+        lap("suggest_k")
     last: KMeansStep | None = None
     for step in run_kmeans(hist, options.kmeans):
         last = step
@@ -372,6 +383,9 @@ def process(
         "seconds": seconds, "notes": notes, **_make_record(options.make, made),
         "palette": [{key: e[key] for key in ("name", "hex", "rgb", "fraction", "pixels")
                      if key in e} for e in entries],
-        **owned_record,
+        **owned_record, **suggested,
     })
+    if options.kmeans.locked:
+        record["locked"] = [hex_code(c) for c in options.kmeans.locked_colours()]
     return record
+

@@ -47,17 +47,25 @@ def bundle_target(args: argparse.Namespace, item: Input, several: bool) -> Path:
     return base / item.subdir / name
 
 
+def _default_name(args: argparse.Namespace, item: Input, ext: str) -> Path:
+    """<stem>_cluster<K><ext> beside the input; --suggest-k without -k chooses k per image,
+    after the names are planned: <stem>_clusterauto<ext>."""
+    if args.k is None:
+        return item.path.with_name(f"{item.path.stem}_clusterauto{ext}")
+    return default_output_name(item.path, args.k, ext)
+
+
 def _image_target(args: argparse.Namespace, item: Input, ext: str,
                   several: bool = False) -> Path:
     if getattr(args, "bundle", None) is not None:
         bundle = bundle_target(args, item, several)
-        return bundle if is_zip(bundle) else bundle / default_output_name(
-            item.path, args.k, ".png").name
+        return bundle if is_zip(bundle) else bundle / _default_name(args, item, ".png").name
     if args.output is not None:
         return Path(args.output)
+    name = _default_name(args, item, ext)
     if args.outdir is not None:
-        return args.outdir / item.subdir / default_output_name(item.path, args.k, ext).name
-    return default_output_name(item.path, args.k, ext)
+        return args.outdir / item.subdir / name.name
+    return name
 
 
 def _targets(args: argparse.Namespace, item: Input, ext: str, several: bool,
@@ -70,6 +78,21 @@ def _targets(args: argparse.Namespace, item: Input, ext: str, several: bool,
                    masks=masks, labels=_per_input(args.labels, source, several),
                    error_map=_per_input(args.error_map, source, several),
                    bundle=bundle, protected=protected)
+
+
+def _k_table(record: dict[str, Any]) -> str:
+    """The J-versus-k table of --suggest-k and its suggestion, as lines for a terminal."""
+    lines = [f"{record['input']}: J versus k (mean CIEDE2000 to the original)",
+             "    k            J        MSE   mean dE"]
+    lines += [f"  {r['k']:3d} {r['inertia']:12.6g} {r['mse_rgb']:10.2f} {r['mean_delta_e']:9.2f}"
+              for r in record["k_table"]]
+    suggested = record["suggested_k"]
+    threshold = record["suggest_threshold"]
+    lines.append(f"  suggested k: {suggested} (the fewest colours with mean dE under "
+                 f"{threshold:g})" if suggested is not None else
+                 f"  suggested k: none reaches mean dE under {threshold:g}; "
+                 f"using {record['k_requested']}")
+    return "\n".join(lines)
 
 
 def _summary(record: dict[str, Any]) -> str:
@@ -109,6 +132,8 @@ class _Report:
             self.err.write(f"{PROG}: error: {record['input']}: {record['error']}\n")
             self.err.flush()
         elif not self.args.quiet and not self.args.json:
+            if "k_table" in record:
+                self.out.write(_k_table(record) + "\n")
             self.out.write(_summary(record) + "\n")
         if self.args.json:
             self.out.write(json.dumps(record) + "\n")
@@ -118,9 +143,14 @@ class _Report:
 
 
 def _options(args: argparse.Namespace) -> Options:
-    kmeans = KMeansOptions(k=args.k, space=args.space, seed=args.seed, init=args.init,
-                           max_iter=args.max_iter, tol=args.tol)
-    return Options(kmeans=kmeans, indexed=args.indexed,
+    start = getattr(args, "start_colours", None)
+    k = args.k if args.k is not None else max(2, len(start or ()))  # --suggest-k decides
+    kmeans = KMeansOptions(k=k, space=args.space, seed=args.seed, init=start or args.init,
+                           max_iter=args.max_iter, tol=args.tol,
+                           locked=getattr(args, "locked_rows", ()))
+    suggest = args.suggest_threshold if getattr(args, "suggest_k", False) else None
+    return Options(kmeans=kmeans, indexed=args.indexed, suggest_k=suggest,
+                   k_given=args.k is not None, lock_names=getattr(args, "lock_names", ()),
                    quality=args.quality, order=args.order,
                    max_pixels=args.max_pixels or None, force=args.force,
                    make=make_options(args), print_dpi=args.print_dpi,

@@ -26,6 +26,8 @@ from colorseg_gui.cli_make import (
     check_make_arguments,
     owned_colours,
 )
+from colorseg_gui.cli_steer import EPILOG as STEER_EPILOG
+from colorseg_gui.cli_steer import add_steer_arguments, steer_colours
 from colorseg_gui.engine import (
     DEFAULT_MAX_PIXELS,
     INIT_METHODS,
@@ -104,7 +106,7 @@ def _tolerance(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG, description=DESCRIPTION,
-        epilog="\n\n".join((EPILOG, MAKE_EPILOG, BUNDLE_EPILOG)),
+        epilog="\n\n".join((EPILOG, MAKE_EPILOG, STEER_EPILOG, BUNDLE_EPILOG)),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path,
@@ -179,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     add_make_arguments(p)
     add_owned_arguments(p)
+    add_steer_arguments(p)
     add_bundle_arguments(p)
     p.add_argument("--replay", type=Path, default=None, metavar="RESULT",
                    help="take every setting from the recipe inside RESULT (a PNG, JPEG, WebP "
@@ -193,7 +196,14 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
             apply_recipe(args, read_recipe(args.replay))
         except (RecipeError, ValueError, KeyError, TypeError) as exc:
             parser.error(f"--replay {args.replay}: {exc}")
-    if args.k is None:
+    else:
+        args.start_colours, args.locked_rows, args.lock_names = None, (), ()
+        try:
+            args.owned_palette = owned_colours(args)
+            steer_colours(args)
+        except ValueError as exc:
+            parser.error(str(exc))
+    if args.k is None and not args.suggest_k:
         parser.error("the following arguments are required: -k")
     if args.output is not None and (len(args.inputs) > 1 or args.inputs[0].is_dir()):
         parser.error("-o/--output takes a single input file; use -d OUTDIR for several")
@@ -215,11 +225,6 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
     problem = check_make_arguments(args)
     if problem:
         parser.error(problem)
-    if args.replay is None:
-        try:
-            args.owned_palette = owned_colours(args)
-        except ValueError as exc:
-            parser.error(str(exc))
     if args.error_map is not None and Path(args.error_map).suffix.lower() != ".png":
         parser.error(f"--error-map {args.error_map}: the error map is a PNG; name it .png")
     return OUTPUT_FORMATS[args.format]

@@ -90,9 +90,10 @@ def add_owned_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--palette-in", type=Path, default=None, metavar="FILE",
                        help="colours you own: .gpl, .ase, .json, .hex/.txt or CSV with name "
                             "and hex columns (default: none)")
-    group.add_argument("--mode", choices=("map", "pick"), default="map",
+    group.add_argument("--mode", choices=("map", "pick", "lock"), default="map",
                        help="map: each of the K colours to its nearest owned colour; pick: "
-                            "the best K owned colours for the image (default: map)")
+                            "the best K owned colours for the image; lock: the owned colours "
+                            "are locked and the other K - n float (default: map)")
     owned = group.add_mutually_exclusive_group()
     owned.add_argument("--owned", type=str, default=None, metavar="NAMES",
                        help="comma-separated names of the palette's colours you have "
@@ -144,8 +145,11 @@ def apply_recipe(args: argparse.Namespace, document: dict[str, Any]) -> None:
     """Set the run's options from a result's recipe (engine.recipe), for --replay."""
     import numpy as np
 
+    from colorseg_gui.cli_steer import apply_steer_recipe
+
     settings = document["settings"]
-    for name in ("k", "space", "seed", "init", "max_iter", "tol", "order", "min_thickness",
+    apply_steer_recipe(args, settings)
+    for name in ("k", "space", "seed", "max_iter", "tol", "order", "min_thickness",
                  "connectivity", "dither", "dither_strength", "merge_delta_e",
                  "merge_share"):
         setattr(args, name, settings[name])

@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
+    from colorseg_gui.engine.cluster.edits import Edited, EditError
     from colorseg_gui.engine.cluster.histogram import ColorHistogram, build_histogram
     from colorseg_gui.engine.cluster.kmeans import iter_kmeans
     from colorseg_gui.engine.cluster.parallel import limit_threads
@@ -19,6 +20,14 @@ if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
         palette_from_centroids,
         srgb_to_lab,
         to_space,
+    )
+    from colorseg_gui.engine.elbow import (
+        K_RANGE,
+        SUGGEST_DELTA_E,
+        KRow,
+        iter_k_table,
+        mean_delta_e,
+        suggest_k,
     )
     from colorseg_gui.engine.io.loading import (
         DEFAULT_MAX_PIXELS,
@@ -95,7 +104,15 @@ if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
         clamp_k,
         init_name,
     )
-    from colorseg_gui.engine.pipeline import PALETTE_ORDER, Numbered, number, run_kmeans
+    from colorseg_gui.engine.pipeline import (
+        PALETTE_ORDER,
+        Numbered,
+        number,
+        resume,
+        run_kmeans,
+        toward_k,
+        warm_run,
+    )
     from colorseg_gui.engine.render import (
         PreviewIndex,
         mse_rgb,
@@ -114,6 +131,8 @@ if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
 
 # Each public name and the module (below this package) that defines it.
 _WHERE: dict[str, str] = {
+    "EditError": "cluster.edits",
+    "Edited": "cluster.edits",
     "ColorHistogram": "cluster.histogram",
     "build_histogram": "cluster.histogram",
     "iter_kmeans": "cluster.kmeans",
@@ -122,6 +141,12 @@ _WHERE: dict[str, str] = {
     "palette_from_centroids": "colorspace",
     "srgb_to_lab": "colorspace",
     "to_space": "colorspace",
+    "K_RANGE": "elbow",
+    "KRow": "elbow",
+    "SUGGEST_DELTA_E": "elbow",
+    "iter_k_table": "elbow",
+    "mean_delta_e": "elbow",
+    "suggest_k": "elbow",
     "DEFAULT_MAX_PIXELS": "io.loading",
     "ImageLoadError": "io.loading",
     "Picture": "io.loading",
@@ -195,7 +220,10 @@ _WHERE: dict[str, str] = {
     "Numbered": "pipeline",
     "PALETTE_ORDER": "pipeline",
     "number": "pipeline",
+    "resume": "pipeline",
     "run_kmeans": "pipeline",
+    "toward_k": "pipeline",
+    "warm_run": "pipeline",
     "PreviewIndex": "render",
     "mse_rgb": "render",
     "paint_label_map": "render",

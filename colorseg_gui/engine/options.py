@@ -45,8 +45,9 @@ def _colours(value: object) -> tuple[Colour, ...]:
 class KMeansOptions:
     """Everything a clustering run depends on besides the image.
 
-    init is a method name or the starting colours (sRGB 0-255, one row per cluster, so k
-    equals their count); locked names rows of those colours that never move.
+    init is a method name or the starting colours (sRGB 0-255, one row per cluster; with
+    fewer than k, the other clusters start from k-means++ around them, seeded); locked
+    names rows of those colours that never move (counted in k).
     """
 
     k: int = 8
@@ -80,14 +81,15 @@ class KMeansOptions:
                                  f"{', '.join(INIT_METHODS)} or starting colours)")
         else:
             colours = _colours(self.init)
-            if len(colours) != self.k:
+            if not 1 <= len(colours) <= self.k:
                 raise ValueError(f"{len(colours)} starting colours but k is {self.k}")
             object.__setattr__(self, "init", colours)
         locked = tuple(sorted({int(i) for i in self.locked}))
         if locked and isinstance(self.init, str):
             raise ValueError("locked colours need starting colours (init)")
-        if locked and not 0 <= locked[0] <= locked[-1] < self.k:
-            raise ValueError(f"locked rows must be from 0 to {self.k - 1}, got {list(locked)}")
+        if locked and not 0 <= locked[0] <= locked[-1] < len(self.init):
+            raise ValueError(f"locked rows must be rows of the starting colours (0 to "
+                             f"{len(self.init) - 1}), got {list(locked)}")
         object.__setattr__(self, "locked", locked)
 
     def replace(self, **changes: Any) -> KMeansOptions:
@@ -100,6 +102,15 @@ class KMeansOptions:
         import numpy as np
 
         return np.array(self.init, dtype=np.float64).reshape(-1, 3)
+
+    def locked_colours(self) -> npt.NDArray[np.float64]:
+        """The locked starting colours (n x 3 sRGB, in row order; 0 x 3 without locks)."""
+        import numpy as np
+
+        colours = self.init_colours()
+        if colours is None:
+            return np.zeros((0, 3))
+        return colours[list(self.locked)]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (settings, sessions, recipes); from_dict reads it back."""

@@ -35,6 +35,8 @@ class SegmentResult:
     k: int  # clusters produced (fewer than asked when the image has fewer colours)
     seed: int | None
     timings: dict[str, float] = field(default_factory=dict)
+    ids: tuple[int, ...] = ()  # the stable id of every cluster (palette row), as on the step
+    locked: tuple[int, ...] = ()  # rows whose colour was locked
 
     @classmethod
     def from_step(
@@ -61,6 +63,8 @@ class SegmentResult:
             k=int(step.k),
             seed=seed,
             timings=dict(step.timings if timings is None else timings),
+            ids=tuple(step.ids),
+            locked=tuple(step.locked),
         )
 
 

@@ -24,6 +24,7 @@ class StopReason(StrEnum):
     MAX_ITER = "max_iter"
     EXACT = "exact"
     STOPPED = "stopped"  # the user stopped the run; never set by the engine itself
+    HELD = "held"  # a warm start stopped before the colours it kept would drift (warm_run)
 
     def describe(self, *, tol: float | None = None, max_iter: int | None = None) -> str:
         """The sentence a status bar shows for this reason."""
@@ -35,6 +36,7 @@ class StopReason(StrEnum):
             StopReason.MAX_ITER: f"Stopped at the iteration limit{limit}",
             StopReason.EXACT: "Done: every colour is kept",
             StopReason.STOPPED: "Stopped by you",
+            StopReason.HELD: "Stopped: the other colours stay where they were",
         }[self]
 
     @property
@@ -52,6 +54,9 @@ class StopReason(StrEnum):
             StopReason.EXACT: "k is at least the number of distinct colours in the image, "
             "so each keeps its own",
             StopReason.STOPPED: "The step shown when you pressed Stop is kept as the result",
+            StopReason.HELD: "k changed from the previous result: the next iteration would "
+            "have moved one of its colours by more than Delta E 2 (CIEDE2000), so the run "
+            "stopped with the colours you had; Continue or a cold start runs to convergence",
         }[self]
 
 
@@ -79,6 +84,17 @@ class KMeansStep:
     elapsed: float = 0.0  # seconds since the generator started (init included)
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by phase
     kind: StepKind = StepKind.LLOYD
+    # A stable id per cluster (row): it follows the cluster through steps, edits, resumes
+    # and k changes, so its palette row, number and mask keep following it.  Default 0..k-1.
+    ids: tuple[int, ...] = ()
+    locked: tuple[int, ...] = ()  # rows whose centroid never moves
+    # Each cluster's squared error about `centroids` (clustering space; None on previews):
+    # edits pick the cluster to split from it without a pass over every colour.
+    sse: npt.NDArray[np.float64] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.ids:
+            object.__setattr__(self, "ids", tuple(range(int(self.centroids.shape[0]))))
 
     @property
     def is_preview(self) -> bool:

@@ -42,7 +42,10 @@ def reference_lloyd(
     space: str = "rgb",
     max_iter: int = 300,
     tol: float = 0.0,
+    locked: tuple[int, ...] = (),
 ) -> list[RefStep]:
+    """Per-pixel Lloyd; `locked` centroids never move, are never reseeded, and no reseed
+    takes a pixel whose colour equals a locked centroid."""
     rgb, x, w = pixels_of(image, space)
     codes = (rgb[:, 0].astype(np.int64) << 16) | (rgb[:, 1].astype(np.int64) << 8) | rgb[:, 2]
     c = np.array(centroids, dtype=np.float64)
@@ -55,12 +58,14 @@ def reference_lloyd(
         labels = dist.argmin(axis=1)
         inertia = float(np.sum(w * dist[np.arange(x.shape[0]), labels]))
         for cluster in range(k):
-            if w[labels == cluster].sum() > 0:
+            if cluster in locked or w[labels == cluster].sum() > 0:
                 continue
             own = dist[np.arange(x.shape[0]), labels]
             best, best_d = None, -1.0
             for p in range(x.shape[0]):
                 if w[p] <= 0 or own[p] <= best_d:
+                    continue
+                if any(np.array_equal(x[p], c[j]) for j in locked):
                     continue
                 others = codes[(labels == labels[p]) & (w > 0) & (codes != codes[p])]
                 if others.size:
@@ -69,7 +74,11 @@ def reference_lloyd(
             labels[codes == codes[best]] = cluster
         changed = x.shape[0] if previous is None else int(np.sum(labels != previous))
         new_c = np.array([(w[labels == j, None] * x[labels == j]).sum(axis=0) for j in range(k)])
-        new_c /= np.array([w[labels == j].sum() for j in range(k)])[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):  # empty locked clusters
+            new_c /= np.array([w[labels == j].sum() for j in range(k)])[:, None]
+        for j in range(k):
+            if j in locked or not w[labels == j].sum() > 0:
+                new_c[j] = c[j]
         reason = ""
         if changed == 0:
             reason = "converged"

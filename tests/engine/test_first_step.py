@@ -7,7 +7,7 @@ import pytest
 
 from colorseg_gui.engine.cluster.assign import Points, exact_sqdist, nearest_two
 from colorseg_gui.engine.cluster.first_step import MIN_COLORS, pruned_nearest
-from colorseg_gui.engine.cluster.lloyd import centroid_groups
+from colorseg_gui.engine.cluster.prep import centroid_groups
 
 
 @pytest.fixture(scope="module")

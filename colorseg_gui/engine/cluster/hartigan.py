@@ -33,26 +33,33 @@ _MARGIN = 1e-9
 
 
 def improving_moves(
-    x: F64, w: F64, labels: U8, sums: F64, wsum: F64
+    x: F64, w: F64, labels: U8, sums: F64, wsum: F64,
+    fixed: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[npt.NDArray[np.intp], U8, F64]:
     """Single-colour moves, each lowering J, made in turn on a copy of the cluster sums.
 
     `x`, `w`, `labels` are the candidate colours (coordinates, weights, clusters); `sums`
     and `wsum` the clusters' weighted coordinate sums and weights.  Returns the indices of
     the moved candidates, their new clusters and the J change of every move (all < 0), in
-    the order made.
+    the order made.  No move goes into a `fixed` (locked) cluster; the caller leaves their
+    colours out of the candidates.
     """
     k = wsum.shape[0]
     m = x.shape[0]
     empty = (np.zeros(0, np.intp), np.zeros(0, np.uint8), np.zeros(0))
     if m == 0 or k < 2:
         return empty
-    centroids = sums / wsum[:, None]
+    # Empty clusters (a locked colour no pixel is near) take no move either.
+    closed = wsum <= 0 if fixed is None else (wsum <= 0) | fixed
+    if np.count_nonzero(~closed) < 2:
+        return empty
+    centroids = np.divide(sums, wsum[:, None], out=np.zeros_like(sums), where=~closed[:, None])
     target = np.empty(m, np.intp)
     delta = np.empty(m)
     for start in range(0, m, _BLOCK):
         part = slice(start, min(m, start + _BLOCK))
-        target[part], delta[part] = _best_moves(x[part], w[part], labels[part], centroids, wsum)
+        target[part], delta[part] = _best_moves(x[part], w[part], labels[part], centroids, wsum,
+                                                closed)
     order = np.flatnonzero(delta < 0)
     order = order[np.argsort(delta[order], kind="stable")][:MAX_MOVES]
     if order.size == 0:
@@ -87,7 +94,8 @@ def improving_moves(
 
 
 def _best_moves(
-    x: F64, w: F64, labels: U8, centroids: F64, wsum: F64
+    x: F64, w: F64, labels: U8, centroids: F64, wsum: F64,
+    closed: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[npt.NDArray[np.intp], F64]:
     """Each colour's best other cluster and the J change of moving it there alone."""
     m = x.shape[0]
@@ -99,6 +107,8 @@ def _best_moves(
         removal = np.where(w_own > w, w * w_own / (w_own - w) * dist[rows, own], -np.inf)
         adding = w[:, None] * wsum[None, :] / (wsum[None, :] + w[:, None]) * dist
     adding[rows, own] = np.inf
+    if closed is not None:
+        adding[:, closed] = np.inf
     target = adding.argmin(axis=1)
     best = adding[rows, target]
     delta = best - removal

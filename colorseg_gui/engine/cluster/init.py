@@ -71,26 +71,40 @@ def kmeans_plusplus(
     k: int,
     rng: np.random.Generator,
     should_stop: Callable[[], bool] | None = None,
+    given: F64 | None = None,
 ) -> F64 | None:
     """Greedy k-means++ as scikit-learn does it: 2 + int(ln k) candidates, keep the best.
 
-    `x` holds only colours of positive weight.  Returns None when should_stop() fires.
+    `x` holds only colours of positive weight.  `given` centres (fewer than k, for example
+    locked colours) come first and the others are drawn around them.  Returns None when
+    should_stop() fires.
     """
     n = x.shape[0]
     trials = 2 + int(math.log(k))
-    total = float(weights.sum())
     centers = np.empty((k, 3), dtype=np.float64)
-    first = int(np.searchsorted(np.cumsum(weights), rng.uniform() * total, side="right"))
-    centers[0] = x[min(first, n - 1)]
-    closest = _sqdist_to(x, centers[0])
+    if given is not None and given.shape[0]:
+        m = given.shape[0]
+        centers[:m] = given
+        closest = _sqdist_to(x, centers[0])
+        for row in range(1, m):
+            np.minimum(closest, _sqdist_to(x, centers[row]), out=closest)
+    else:
+        m = 1
+        total = float(weights.sum())
+        first = int(np.searchsorted(np.cumsum(weights), rng.uniform() * total, side="right"))
+        centers[0] = x[min(first, n - 1)]
+        closest = _sqdist_to(x, centers[0])
     potential = _dot(closest, weights)
-    for c in range(1, k):
+    for c in range(m, k):
         if should_stop is not None and should_stop():
             return None
         if potential <= 0.0:
             # Every colour already coincides with a centre: any unused colour will do.
             used = (x[:, None, :] == centers[None, :c, :]).all(axis=2).any(axis=1)
-            centers[c] = x[int(np.flatnonzero(~used)[0])]
+            unused = np.flatnonzero(~used)
+            # With given centres every colour may be taken: the extra cluster starts on one
+            # of them, stays empty (ties go to the lower row) and keeps its place.
+            centers[c] = x[int(unused[0]) if unused.size else 0]
             continue
         cumulative = np.cumsum(closest * weights)
         picks = np.searchsorted(cumulative, rng.uniform(size=trials) * cumulative[-1], "right")
@@ -229,15 +243,33 @@ def iter_warm_start(
     return centroids
 
 
-def explicit_centroids(init: npt.ArrayLike, k: int) -> F64:
-    """Validate a user-given k x 3 array of centroids in the clustering space."""
+def complete_centroids(
+    points: Points, weights: F64, given: F64, k: int, rng: np.random.Generator
+) -> F64:
+    """`given` centroids (fewer than k) and k - len(given) more drawn by k-means++ around
+    them, on a weighted sample when the colours are many (as iter_init does)."""
+    trials = 2 + int(math.log(k))
+    sample_size = max(INIT_MIN_SAMPLE, INIT_BUDGET // (k * trials))
+    if points.n > sample_size:
+        rows, sample_weights = weighted_sample(points.n, weights, sample_size, rng)
+        x, w = points.rows(rows), sample_weights
+    else:
+        x, w = np.array(points.rows()), weights
+    centers = kmeans_plusplus(x, w, k, rng, None, given)
+    assert centers is not None  # no should_stop: it always finishes
+    return centers
+
+
+def explicit_centroids(init: npt.ArrayLike, k: int, partial: bool = False) -> F64:
+    """Validate a user-given k x 3 array of centroids in the clustering space (with
+    partial=True, from 1 to k rows: the rest are drawn later)."""
     try:
         arr = np.array(init, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"init array is not numeric: {exc}") from None
     if arr.ndim != 2 or arr.shape[1] != 3:
         raise ValueError(f"init array must be k x 3, got shape {arr.shape}")
-    if arr.shape[0] != k:
+    if arr.shape[0] > k or (arr.shape[0] < k and not (partial and arr.shape[0])):
         raise ValueError(f"init array has {arr.shape[0]} rows but k is {k}")
     if not np.isfinite(arr).all():
         raise ValueError("init array contains NaN or infinite values")

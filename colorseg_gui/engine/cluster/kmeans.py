@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -14,10 +14,12 @@ from colorseg_gui.engine.cluster.init import (
     COARSE_BITS,
     InitSpec,
     coarse_cells,
+    complete_centroids,
     explicit_centroids,
     iter_init,
 )
 from colorseg_gui.engine.cluster.lloyd import Iteration, LloydState
+from colorseg_gui.engine.cluster.locks import fixed_mask, locked_colours
 from colorseg_gui.engine.cluster.parallel import map_ranges
 from colorseg_gui.engine.colorspace import palette_from_centroids, to_space
 from colorseg_gui.engine.options import SPACES, Space, clamp_k
@@ -68,6 +70,10 @@ def iter_kmeans(
     refine: bool | None = None,
     previews: bool = False,
     also_start: npt.NDArray[np.float64] | None = None,
+    locked: Sequence[int] = (),
+    locked_palette: npt.ArrayLike | None = None,
+    ids: Sequence[int] | None = None,
+    warm: bool = False,
 ) -> Iterator[KMeansStep]:
     """Lloyd's algorithm on the weighted distinct colours: one KMeansStep per iteration.
 
@@ -90,13 +96,26 @@ def iter_kmeans(
     also_start (k x 3, clustering space; a quick look's centroids) is a second candidate
     start: the exact steps begin from whichever of it and the init has the lower J on every
     colour, so the first exact step is never worse than the quick look already on screen,
-    and no preview steps come in between.
+    and no preview steps come in between.  It is not used with locks (it could move them).
+
+    An init array may have fewer than k rows: the others are drawn by k-means++ around
+    them.  `locked` rows of it never move (their clusters are never reseeded, no reseed
+    copies their colour, Hartigan moves leave them alone); `locked_palette` gives their sRGB
+    colours for the palette, so that a round trip through Lab or OKLab cannot change them.
+    `ids` name the clusters (default 0..k-1) and travel on every step.  warm=True first
+    yields a StepKind.WARM step: the given centroids with the exact assignment to them (the
+    state a resumed run starts from), then the same steps as without it.
     """
     start = time.perf_counter()
     _check_options(space, max_iter, tol)
     k = clamp_k(k)
+    partial = False
     if not isinstance(init, str):
-        explicit_centroids(init, k)
+        partial = explicit_centroids(init, k, partial=True).shape[0] < k
+    fixed = fixed_mask(locked, k, init)
+    ids = tuple(range(k)) if ids is None else tuple(int(i) for i in ids)
+    if len(ids) != k or len(set(ids)) != k:
+        raise ValueError(f"ids must be {k} different numbers, got {list(ids)}")
     if refine is None:
         refine = isinstance(init, str)
     if hist.n_colors == 0:
@@ -107,7 +126,7 @@ def iter_kmeans(
     n_positive = sum(
         map_ranges(lambda a, b: int(np.count_nonzero(weights[a:b] > 0)), weights.shape[0], 1 << 18)
     )
-    if k >= n_positive:
+    if k >= n_positive and fixed is None:
         positive = np.flatnonzero(weights > 0)
         yield _exact_step(hist, to_space(hist.colors, space), weights, positive, space, start)
         return
@@ -120,24 +139,33 @@ def iter_kmeans(
         pos_colors = hist.colors[positive]
         pos_points, pos_weights = _points(pos_colors, space), weights[positive]
     rng = np.random.default_rng(seed)
-    warm = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors, refine)
-    if also_start is not None:
-        also_start = explicit_centroids(also_start, k)
-        centroids = _finish(warm)
-        if centroids is not None:
-            centroids = _better_start(pos_points, pos_weights, centroids, also_start)
-    elif hist.n_colors >= PREVIEW_MIN_COLORS:
-        centroids = yield from _previews(warm, hist, weights, space, k, start)
-    elif previews and refine:
-        centroids = yield from _previews(
-            warm, hist, weights, space, k, start, SEARCH_PREVIEW_INTERVAL
-        )
+    centroids: F64 | None
+    if partial:
+        given = explicit_centroids(init, k, partial=True)
+        centroids = complete_centroids(pos_points, pos_weights, given, k, rng)
     else:
-        centroids = _finish(warm)
+        begin = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors,
+                          refine)
+        if also_start is not None and fixed is None:
+            also_start = explicit_centroids(also_start, k)
+            centroids = _finish(begin)
+            if centroids is not None:
+                centroids = _better_start(pos_points, pos_weights, centroids, also_start)
+        elif hist.n_colors >= PREVIEW_MIN_COLORS and isinstance(init, str):
+            # (Starting centroids have nothing to preview: the cell tables would be wasted.)
+            centroids = yield from _previews(begin, hist, weights, space, k, start)
+        elif previews and refine:
+            centroids = yield from _previews(
+                begin, hist, weights, space, k, start, SEARCH_PREVIEW_INTERVAL
+            )
+        else:
+            centroids = _finish(begin)
     if centroids is None:
         return
     init_time = time.perf_counter() - start
-    state = LloydState(points, weights, hist.counts)
+    shown_locked = locked_colours(fixed, locked_palette, centroids, space)
+    locked_rows = tuple(int(i) for i in np.flatnonzero(fixed)) if fixed is not None else ()
+    state = LloydState(points, weights, hist.counts, fixed)
     previous_j = np.inf
     rounds = MAX_POLISH_ROUNDS if refine else 0
     iteration = 0
@@ -150,10 +178,13 @@ def iter_kmeans(
         now: float = 0.0,
     ) -> KMeansStep:
         now = now or time.perf_counter()
+        palette = palette_from_centroids(result.centroids, space)
+        if fixed is not None and shown_locked is not None:
+            palette[fixed] = shown_locked
         return KMeansStep(
-            iteration=iteration,
+            iteration=0 if kind is StepKind.WARM else iteration,
             centroids=result.centroids,
-            palette=palette_from_centroids(result.centroids, space),
+            palette=palette,
             weights=result.weights,
             labels=result.labels,
             inertia=result.inertia,
@@ -166,6 +197,9 @@ def iter_kmeans(
             elapsed=now - start,
             timings={"init": init_time, "step": now - tick, "reseeded": float(result.reseeded)},
             kind=kind,
+            ids=ids,
+            locked=locked_rows,
+            sse=None if kind is StepKind.WARM else result.sse,
         )
 
     while iteration < int(max_iter):
@@ -174,6 +208,12 @@ def iter_kmeans(
         iteration += 1
         tick = time.perf_counter()
         result = state.step(centroids)
+        if warm and iteration == 1:
+            # The edited centroids themselves with their exact labels: what the window paints
+            # at once, before the first mean update moves the free centroids.
+            start_state = Iteration(result.labels, centroids, result.weights, result.inertia,
+                                    result.changed, result.reseeded)
+            yield make(start_state, tick, None, kind=StepKind.WARM)
         reason = StopReason.CONVERGED if result.changed == 0 else None
         drop = previous_j - result.inertia  # inf on a first step, which never stops on tol
         if not reason and tol > 0 and iteration > 1 and drop <= tol * previous_j:

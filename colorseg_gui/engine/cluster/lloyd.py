@@ -18,10 +18,9 @@ from colorseg_gui.engine.cluster.assign import (
 from colorseg_gui.engine.cluster.first_step import pruned_nearest
 from colorseg_gui.engine.cluster.hartigan import heavy_colours, improving_moves
 from colorseg_gui.engine.cluster.parallel import map_ranges
+from colorseg_gui.engine.cluster.prep import centroid_groups, integer_scale
 
 U8 = npt.NDArray[np.uint8]
-# Largest integer a float64 holds exactly: integer sums stay exact below it.
-_EXACT_LIMIT = 2.0**53
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,35 +33,7 @@ class Iteration:
     inertia: float
     changed: int
     reseeded: int
-
-
-def integer_scale(weights: F64, points: Points) -> float | None:
-    """A factor that makes every weight and weight*coordinate an exact integer, if one exists.
-
-    Opaque images have integer pixel counts as weights and RGB coordinates are integers,
-    so per-cluster sums can be updated incrementally with no rounding at all.  Alpha weights
-    are sums of a/255, so 255 x weight is an integer.  Lab coordinates are not integers.
-    """
-    if not points.integral:
-        return None
-    # The common case, checked cheaply: in cache-sized ranges (a whole-array rint of 12 M
-    # weights is 100 MB of fresh memory, slow to touch on this kind of VM).
-    integers = all(
-        map_ranges(
-            lambda a, b: bool(np.array_equal(weights[a:b], np.rint(weights[a:b]))),
-            weights.shape[0],
-            1 << 18,
-        )
-    )
-    if integers and float(weights.sum()) * 3.0 * points.radius**2 < _EXACT_LIMIT:
-        return 1.0
-    for scale in (1.0, 255.0):
-        scaled = weights * scale
-        if np.all(np.abs(scaled - np.rint(scaled)) <= 1e-6 * np.maximum(1.0, scaled)):
-            total = float(np.rint(scaled).sum())
-            if total * 3.0 * points.radius**2 < _EXACT_LIMIT:
-                return scale
-    return None
+    sse: F64 | None = None  # each cluster's squared error about its new centroid
 
 
 # Colours per task of the bound tests.  Most steps reassign few colours, and with the other
@@ -71,33 +42,6 @@ def integer_scale(weights: F64, points: Points) -> float | None:
 _REASSIGN_CHUNK = 1 << 19
 # Colours per task when the cluster sums are computed from scratch.
 _STATS_CHUNK = 1 << 18
-# Lower bounds cost 4 bytes per colour per group: cap them for huge histograms.
-_MAX_BOUND_BYTES = 64 << 20
-
-
-def centroid_groups(centroids: F64, n_colors: int) -> npt.NDArray[np.intp]:
-    """Group nearby centroids (about four per group) for the per-group lower bounds."""
-    k = centroids.shape[0]
-    n_groups = 1 if k < 8 else min(8, k // 4)
-    while n_groups > 1 and n_groups * n_colors * 4 > _MAX_BOUND_BYTES:
-        n_groups //= 2
-    if n_groups == 1:
-        return np.zeros(k, np.intp)
-    # Farthest-first seeds, then a few Lloyd rounds on the centroids themselves.
-    seeds = [0]
-    dist = ((centroids - centroids[0]) ** 2).sum(axis=1)
-    for _ in range(1, n_groups):
-        seeds.append(int(np.argmax(dist)))
-        dist = np.minimum(dist, ((centroids - centroids[seeds[-1]]) ** 2).sum(axis=1))
-    centres = centroids[seeds]
-    group = np.zeros(k, np.intp)
-    for _ in range(5):
-        group = ((centroids[:, None] - centres[None]) ** 2).sum(axis=2).argmin(axis=1)
-        for g in range(n_groups):
-            if (group == g).any():
-                centres[g] = centroids[group == g].mean(axis=0)
-    # Renumber so that every group id in 0..n-1 is used.
-    return np.unique(group, return_inverse=True)[1].astype(np.intp)
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,9 +89,13 @@ class LloydState:
     covered by float32_error and `_slack`.
     """
 
-    def __init__(self, points: Points, weights: F64, counts: npt.NDArray[np.int64]):
+    def __init__(self, points: Points, weights: F64, counts: npt.NDArray[np.int64],
+                 fixed: npt.NDArray[np.bool_] | None = None):
         self.points = points
         self.counts = counts
+        # Locked centroids: they keep their coordinates bit for bit, are never reseeded, and
+        # Hartigan moves leave their clusters alone.  None: every centroid is free.
+        self.fixed = fixed if fixed is not None and fixed.any() else None
         self.scale = integer_scale(weights, points)
         # Exact mode keeps integer-valued weights so the running sums never round.
         self.w = weights
@@ -261,7 +209,13 @@ class LloydState:
         """The state after labels moved from `centroids`: their means, bounds shifted, the
         labels kept for the next change count (inertia None: J at the new means)."""
         assert self.labels is not None
-        new_centroids = self.sums / self.wsum[:, None]
+        # A locked centroid stays put, and so does an empty cluster (a locked one, or one no
+        # colour could be moved into): its shift is 0 and the bounds stay valid as they are.
+        stays = self.wsum <= 0
+        if self.fixed is not None:
+            stays |= self.fixed
+        new_centroids = np.divide(self.sums, self.wsum[:, None], out=centroids.copy(),
+                                  where=~stays[:, None])
         self._shift_bounds(centroids, new_centroids)
         weights = self.wsum / self.scale if self.scale is not None else self.wsum.copy()
         self.previous = self.labels.copy()
@@ -272,6 +226,7 @@ class LloydState:
             inertia=self._inertia(new_centroids) if inertia is None else inertia,
             changed=changed,
             reseeded=reseeded,
+            sse=self._errors(new_centroids),
         )
 
     def _reassign(self, centroids: F64) -> int:
@@ -345,8 +300,12 @@ class LloydState:
         """
         assert self.labels is not None
         rows = heavy_colours(self.w, self.labels, self.wsum)
+        if self.fixed is not None:
+            # Moves between free clusters only: the J change formula assumes both means move.
+            rows = rows[~self.fixed[self.labels[rows]]]
         picked, new, _ = improving_moves(
-            self.points.rows(rows), self.w[rows], self.labels[rows], self.sums, self.wsum
+            self.points.rows(rows), self.w[rows], self.labels[rows], self.sums, self.wsum,
+            self.fixed
         )
         return None if picked.size == 0 else self._relabel(rows[picked], new, centroids)
 
@@ -371,6 +330,12 @@ class LloydState:
         """J of the current assignment against `centroids`."""
         return self._inertia(centroids)
 
+    def _errors(self, centroids: F64) -> F64:
+        """The per-cluster terms of _inertia: what an edit needs to find the worst cluster."""
+        terms = self.sqsum - 2.0 * np.einsum("ij,ij->i", centroids, self.sums)
+        terms += self.wsum * np.einsum("ij,ij->i", centroids, centroids)
+        return np.maximum(terms / (self.scale or 1.0), 0.0)
+
     def _inertia(self, centroids: F64) -> float:
         # J = sum_j Q_j - 2 c_j.S_j + W_j |c_j|^2, from the sums of the new assignment.
         cross = np.einsum("ij,ij->i", centroids, self.sums)
@@ -382,21 +347,31 @@ class LloydState:
 
     def _reseed_empty(self, centroids: F64) -> int:
         """Give every empty cluster the colour farthest from its centroid; return pixels moved."""
-        empty = np.flatnonzero(self.wsum <= 0)
+        unused = self.wsum <= 0
+        if self.fixed is not None:
+            unused &= ~self.fixed  # a locked colour stays, even with no pixel of its own
+        empty = np.flatnonzero(unused)
         if empty.size == 0:
             return 0
         labels = self.labels
         assert labels is not None
         k = centroids.shape[0]
         positive = self.w > 0
-        dist = sqdist_to_assigned(self.points.rows(), centroids, labels)
+        x = self.points.rows()
+        dist = sqdist_to_assigned(x, centroids, labels)
         dist[~positive] = -np.inf
+        if self.fixed is not None:
+            for lock in np.flatnonzero(self.fixed):
+                # A colour equal to a locked one would make a second copy of that colour.
+                dist[((x - centroids[lock]) ** 2).sum(axis=1) == 0] = -np.inf
         members = np.bincount(labels[positive], minlength=k)
         moved = 0
         for cluster in empty:
             # Never empty another cluster: only take from clusters with two or more colours.
             candidates = np.where(members[labels] >= 2, dist, -np.inf)
             row = int(np.argmax(candidates))
+            if not np.isfinite(candidates[row]):
+                break  # no colour to spare: the cluster stays where it was, empty
             old = labels[row]
             members[old] -= 1
             members[cluster] += 1
