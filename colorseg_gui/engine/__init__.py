@@ -105,6 +105,7 @@ if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
         init_name,
     )
     from colorseg_gui.engine.pipeline import (
+        HOLD_DELTA_E,
         PALETTE_ORDER,
         Numbered,
         number,
@@ -131,6 +132,7 @@ if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
 
 # Each public name and the module (below this package) that defines it.
 _WHERE: dict[str, str] = {
+    "HOLD_DELTA_E": "pipeline",
     "EditError": "cluster.edits",
     "Edited": "cluster.edits",
     "ColorHistogram": "cluster.histogram",

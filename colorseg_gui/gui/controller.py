@@ -11,8 +11,15 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from colorseg_gui.gui.run.model import RunModel
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine import KMeansOptions, Picture
-    from colorseg_gui.gui.run.records import ImageCache, Job, LoadedImage, PreviewFrame, RunOutcome
+    from colorseg_gui.engine import KMeansOptions, KMeansStep, Picture
+    from colorseg_gui.gui.run.records import (
+        ImageCache,
+        Job,
+        LoadedImage,
+        Plan,
+        PreviewFrame,
+        RunOutcome,
+    )
     from colorseg_gui.gui.run.steps import StepSummary
     from colorseg_gui.gui.worker import SegmentationWorker
 
@@ -71,6 +78,9 @@ class SegmentationController(QObject):
         # finish counting (superseded, not cancelled), and whether a run waits for it.
         self._builder_gen: int | None = None
         self._awaiting_cache = False
+        # A k change continues from the result shown (pipeline.warm_run); False: the cold
+        # start of every other option change (Run > Cold Start).
+        self.warm_k = True
 
     # ----- state -------------------------------------------------------------------------
     @property
@@ -99,11 +109,44 @@ class SegmentationController(QObject):
         return self._start(Job(self._next_generation(), options, picture=picture))
 
     def set_options(self, options: KMeansOptions) -> int | None:
-        """Re-run the current image with ``options``, from the cached histogram."""
+        """Re-run the current image with ``options``, from the cached histogram; a change of
+        k alone starts from the result shown (warm), unless warm_k is off."""
         if self.model.finished_with(options) and options == self._options:
             return None
+        plan = self.model.warm_plan(options) if self.warm_k else None
+        if plan is not None:
+            return self.run_plan(plan, options)
         self._options = options
         return self._rerun()
+
+    def run_plan(self, plan: Plan, options: KMeansOptions) -> int | None:
+        """Run on from an edited state of the image shown (``options``: what the panel shows
+        of it); the run under way, paused or not, is dropped."""
+        model = self.model
+        if model.image is None or model.cache is None:
+            return None
+        from colorseg_gui.gui.run.records import Job
+
+        self._options = options
+        gen = self._next_generation()
+        self._awaiting_cache = False
+        model.begin_run(options, plan)
+        return self._start(Job(gen, options, cache=model.cache, announce=False, plan=plan))
+
+    def pause(self) -> bool:
+        """Hold the current run at its next step; it waits there until resume()."""
+        return self._each_current(lambda worker: worker.pause())
+
+    def resume(self) -> bool:
+        return self._each_current(lambda worker: worker.unpause())
+
+    def _each_current(self, call: object) -> bool:
+        found = False
+        for thread, worker in self._runs.items():
+            if worker.job.generation == self._generation and _is_running(thread):
+                call(worker)  # type: ignore[operator]
+                found = True
+        return found
 
     def stop(self) -> bool:
         """End the current run, keeping its latest step as the result."""
@@ -208,6 +251,7 @@ class SegmentationController(QObject):
         worker.step_ready.connect(self._on_step_ready)
         worker.frame_ready.connect(self._on_frame_ready)
         worker.finished.connect(self._on_finished)
+        worker.paused.connect(self._on_paused)
         worker.failed.connect(self._on_failed)
         worker.load_failed.connect(self._on_load_failed)
         self._runs[thread] = worker
@@ -274,6 +318,11 @@ class SegmentationController(QObject):
     def _on_finished(self, gen: int, outcome: RunOutcome) -> None:
         if gen == self._generation:
             self.model.finish_run(outcome)
+
+    @Slot(int, object)
+    def _on_paused(self, gen: int, paused: tuple[KMeansStep, int | None]) -> None:
+        if gen == self._generation:
+            self.model.pause_at(*paused)
 
     @Slot(int, str)
     def _on_failed(self, gen: int, message: str) -> None:

@@ -30,9 +30,11 @@ from colorseg_gui.engine import (
     mse_rgb,
     paint_label_map,
     render_segmented,
+    run_kmeans,
 )
 from colorseg_gui.gui.qimage import to_screen
 from colorseg_gui.gui.run.records import ImageCache, Job, LoadedImage, PreviewFrame, RunOutcome
+from colorseg_gui.gui.run.replay import Recipe
 from colorseg_gui.gui.run.steps import summarise
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,13 @@ def _display_copy(picture: Picture) -> tuple[npt.NDArray[np.uint8], npt.NDArray[
     return np.asarray(Image.fromarray(full).reduce(factor)), full
 
 
+def _recipe_of(job: Job, last: KMeansStep, stopped: bool) -> Recipe:
+    from colorseg_gui.gui.run.replay import Recipe
+
+    recipe = job.plan.recipe if job.plan is not None else Recipe(job.options)
+    return recipe.stopped(int(last.iteration) if stopped else None)
+
+
 def _build_result(
     hist: ColorHistogram, step: KMeansStep, options: KMeansOptions, stopped: bool
 ) -> SegmentResult:
@@ -128,6 +137,7 @@ class SegmentationWorker(QObject):
     step_ready = Signal(int, object)  # generation, StepSummary: every step, a few kB
     frame_ready = Signal(int, object)  # generation, PreviewFrame: at most ~30 a second
     finished = Signal(int, object)  # generation, RunOutcome
+    paused = Signal(int, object)  # generation, (KMeansStep, next id): the run waits there
     failed = Signal(int, str)  # generation, one-line message
     load_failed = Signal(int, str)  # generation, "<file>: <reason>"
     done = Signal()  # always last, whatever happened: quits the thread
@@ -138,16 +148,41 @@ class SegmentationWorker(QObject):
         self._cancel = threading.Event()  # another image / close: drop everything
         self._supersede = threading.Event()  # new options: finish the histogram, no clustering
         self._stop = threading.Event()  # Stop button: keep the current step
+        # Pause: the Lloyd generator waits between two steps, suspended, so that Resume
+        # continues the very same run (its tolerance, Hartigan rounds and iteration limit
+        # unchanged); every other request sets _wake too, so a paused worker never blocks one.
+        self._pause = threading.Event()
+        self._wake = threading.Event()
+        self.next_id: int | None = None  # after the plan's edit: the outcome carries it
 
     # Called from the GUI thread: only sets flags, which the run loop polls.
     def cancel(self) -> None:
         self._cancel.set()
+        self._wake.set()
 
     def supersede(self) -> None:
         self._supersede.set()
+        self._wake.set()
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
+
+    def pause(self) -> None:
+        self._wake.clear()
+        self._pause.set()
+
+    def unpause(self) -> None:
+        self._pause.clear()
+        self._wake.set()
+
+    def _wait_while_paused(self, step: KMeansStep) -> None:
+        if not self._pause.is_set() or self._should_stop():
+            return
+        self.paused.emit(self.job.generation, (step, self.next_id))
+        # Timed waits: an interruption of the thread (requestInterruption) sets no event.
+        while self._pause.is_set() and not self._should_stop():
+            self._wake.wait(0.05)
 
     def _cancelled(self) -> bool:
         return self._cancel.is_set() or QThread.currentThread().isInterruptionRequested()
@@ -220,20 +255,25 @@ class SegmentationWorker(QObject):
         refine: bool | None = None,
         previews: bool = False,
     ) -> Iterator[KMeansStep]:
-        """The engine's Lloyd steps for this job's options."""
+        """The engine's steps for this job: a fresh run of its options, or the run after its
+        plan's edit (the same calls gui/run/replay.py makes, so that sessions replay it)."""
+        from colorseg_gui.gui.run.replay import edit_steps
+
+        plan = self.job.plan
+        if plan is not None:
+            steps, self.next_id = edit_steps(hist, plan.source, plan.recipe.edits[-1],
+                                             plan.recipe.options, plan.next_id, should_stop)
+            return steps
         opts = self.job.options
-        return iter_kmeans(
-            hist,
-            opts.k,
-            space=opts.space,
-            seed=opts.seed,
-            init=opts.init,
-            max_iter=opts.max_iter,
-            tol=opts.tol,
-            should_stop=should_stop,
-            refine=refine,
-            previews=previews,
-        )
+        if refine is False and isinstance(opts.init, str):
+            # The quick look on a sample: plain k-means++, no search for a better start.
+            return iter_kmeans(hist, opts.k, space=opts.space, seed=opts.seed, init=opts.init,
+                               max_iter=opts.max_iter, tol=opts.tol, should_stop=should_stop,
+                               refine=False)
+        return run_kmeans(hist, opts, should_stop=should_stop, previews=previews)
+
+    def _recipe(self, last: KMeansStep, stopped: bool) -> Recipe:
+        return _recipe_of(self.job, last, stopped)
 
     def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool) -> None:
         """Cluster a small copy for a first look while the exact histogram is counted."""
@@ -293,6 +333,7 @@ class SegmentationWorker(QObject):
                 if step.final:
                     break
                 frames.offer(step)
+                self._wait_while_paused(step)
         finally:
             frames.close()
         if last is None or self._unwanted():
@@ -312,6 +353,8 @@ class SegmentationWorker(QObject):
             stopped=stopped,
             elapsed=time.perf_counter() - started,
             timings=timings,
+            recipe=self._recipe(last, stopped),
+            next_id=self.next_id,
         )
         if not self._unwanted():
             self.finished.emit(gen, outcome)

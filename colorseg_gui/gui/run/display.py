@@ -65,8 +65,9 @@ class RunDisplay(QObject):
 
     @Slot(object)
     def _on_run_started(self, run: CurrentRun) -> None:
-        self._palette_view.clear_highlight()  # cluster numbers mean nothing across runs
-        self._rows_kept = False
+        if run.plan is None:  # an edit or a k change keeps its clusters (ids) and rows
+            self._palette_view.clear_highlight()  # cluster numbers mean nothing across runs
+        self._rows_kept = run.plan is not None
         self.pinned = None
 
     @Slot(object)
@@ -97,7 +98,9 @@ class RunDisplay(QObject):
         self._labels = None if frame.sampled else frame.step.labels
         # Rows stay put while steps arrive (the same run's clusters keep their numbers).
         keep = keep_rows or (self._rows_kept and not frame.sampled)
-        self._palette_view.set_palette(frame.step.palette, frame.step.weights, keep_rows=keep)
+        step = frame.step
+        self._palette_view.set_palette(step.palette, step.weights, keep_rows=keep,
+                                       ids=step.ids, locked=step.locked)
         self._rows_kept = self._rows_kept or not frame.sampled
         self.refresh_highlight()
         cache, image = self._model.cache, self._model.image
@@ -126,7 +129,10 @@ class RunDisplay(QObject):
         self._view.set_result(small, ArrayImage(outcome.image) if bigger else None)
         self._labels = outcome.result.step.labels
         self._label_map = (self._labels, outcome.result.labels)
-        self._palette_view.set_palette(outcome.palette, outcome.weights, keep_rows=keep_rows)
+        step = outcome.result.step
+        self._palette_view.set_palette(outcome.palette, outcome.weights, ids=step.ids,
+                                       locked=step.locked,
+                                       keep_rows=keep_rows or self._model.run.plan is not None)
         self.refresh_highlight()
         hist = outcome.result.histogram
         self._status.show_colors(hist.n_colors, hist.shape[1], hist.shape[0])

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from colorseg_gui.engine import KMeansOptions, KMeansStep, SegmentResult
+    from colorseg_gui.gui.run.model import RunModel
     from colorseg_gui.gui.run.records import ImageCache, LoadedImage, RunOutcome
+    from colorseg_gui.gui.run.replay import Recipe
     from colorseg_gui.gui.run.steps import StepSummary
 
 MiB = 2**20
@@ -32,8 +34,10 @@ class HistoryEntry:
     """One state of the image's clustering: a finished run today, an edit later.
 
     ``parent`` and ``edit`` say where the state came from: None for a run from the options
-    alone; the steering edits (lock, merge, split...) will record what they did to their
-    parent, so that Undo takes an edit back like a run.
+    alone; an edit (lock, merge, split..., a warm k change) records what it did to its
+    parent as JSON (replay.Edit.to_dict), so that Undo takes an edit back like a run.
+    ``recipe`` remakes the state exactly (replay.replay): the options of the first run and
+    every edit since, each with the iteration it was applied at.
     """
 
     image: LoadedImage
@@ -46,7 +50,9 @@ class HistoryEntry:
     elapsed: float
     timings: dict[str, float]
     parent: HistoryEntry | None = None
-    edit: str | None = None
+    edit: dict[str, Any] | None = None
+    recipe_: Recipe | None = None
+    next_id: int | None = None  # the id the next edit's new cluster gets (never reused)
     _outcome: RunOutcome | None = None
     _result: SegmentResult | None = None  # kept with its label map when the render is dropped
     used: int = field(default_factory=lambda: next(_clock))
@@ -59,7 +65,17 @@ class HistoryEntry:
         return cls(image=image, cache=cache, options=outcome.options, step=outcome.result.step,
                    steps=steps, mse=outcome.mse, stopped=outcome.stopped,
                    elapsed=outcome.elapsed, timings=dict(outcome.timings), parent=parent,
+                   recipe_=outcome.recipe, next_id=outcome.next_id,
                    _outcome=outcome, _result=outcome.result)
+
+    @property
+    def recipe(self) -> Recipe:
+        if self.recipe_ is None:
+            from colorseg_gui.gui.run.replay import Recipe
+
+            stopped = int(self.step.iteration) if self.stopped else None
+            return Recipe(self.options, (), stopped)
+        return self.recipe_
 
     @property
     def rendered(self) -> bool:
@@ -86,7 +102,8 @@ class HistoryEntry:
                 image=paint_label_map(result.labels, result.palette, hist.alpha),
                 preview=to_screen(self.cache.preview.render(step.palette, step.labels)),
                 mse=self.mse, options=self.options, stopped=self.stopped,
-                elapsed=self.elapsed, timings=dict(self.timings),
+                elapsed=self.elapsed, timings=dict(self.timings), recipe=self.recipe_,
+                next_id=self.next_id,
             )
             self._result = result
         return self._outcome
@@ -124,8 +141,38 @@ class HistoryEntry:
         """``k 8 · Lab · seed 3``: what tells runs apart in the strip."""
         names = {"rgb": "RGB", "lab": "Lab", "oklab": "OKLab"}
         seed = "-" if self.options.seed is None else str(self.options.seed)
-        return f"k {self.options.k} · {names.get(self.options.space, self.options.space)} · " \
+        text = f"k {self.options.k} · {names.get(self.options.space, self.options.space)} · " \
                f"seed {seed}"
+        if self.edit is not None and self.edit.get("op") != "k":  # a k change reads as a run
+            from colorseg_gui.gui.run.replay import Edit
+
+            text = f"{Edit.from_dict(self.edit).describe()} · {text}"
+        return text
+
+
+def paused_entry(model: RunModel, step: KMeansStep) -> HistoryEntry:
+    """The step a paused run waits at, as a stopped result of that run (rendered when
+    shown: nothing full-size is made in the GUI thread for it)."""
+    import dataclasses
+
+    from colorseg_gui.engine import StopReason, mse_rgb
+    from colorseg_gui.gui.run.replay import Recipe
+
+    assert model.image is not None and model.cache is not None and model.run.options is not None
+    hist, run = model.cache.histogram, model.run
+    options = run.options
+    assert options is not None
+    step = dataclasses.replace(step, final=True, stop_reason=StopReason.STOPPED)
+    recipe = run.plan.recipe if run.plan is not None else Recipe(options)
+    entry = HistoryEntry(image=model.image, cache=model.cache, options=options, step=step,
+                         steps=run.trail.frozen(), mse=mse_rgb(hist, step.palette, step.labels),
+                         stopped=True, elapsed=step.elapsed, timings={},
+                         parent=model.history.current,
+                         recipe_=recipe.stopped(int(step.iteration)))
+    if run.plan is not None:
+        entry.edit = run.plan.recipe.edits[-1].to_dict()
+    entry.next_id = run.paused_next_id
+    return entry
 
 
 def image_bytes(image: LoadedImage, cache: ImageCache) -> int:

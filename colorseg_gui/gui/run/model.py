@@ -17,8 +17,14 @@ from colorseg_gui.gui.run.history import History, HistoryEntry
 from colorseg_gui.gui.run.steps import StepTrail
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine import KMeansOptions
-    from colorseg_gui.gui.run.records import ImageCache, LoadedImage, PreviewFrame, RunOutcome
+    from colorseg_gui.engine import KMeansOptions, KMeansStep
+    from colorseg_gui.gui.run.records import (
+        ImageCache,
+        LoadedImage,
+        Plan,
+        PreviewFrame,
+        RunOutcome,
+    )
     from colorseg_gui.gui.run.steps import StepSummary
 
 
@@ -33,6 +39,9 @@ class CurrentRun:
     trail: StepTrail = field(default_factory=StepTrail)
     finished: bool = False
     from_history: bool = False  # an entry shown again (undo, redo, the strip), not a new run
+    plan: Plan | None = None  # the edit (or k change) this run continues from
+    paused: KMeansStep | None = None  # the step the run waits at (Pause), full arrays
+    paused_next_id: int | None = None
     serial: int = field(default_factory=lambda: next(_serials))  # tells runs apart
 
 
@@ -47,6 +56,7 @@ class RunModel(QObject):
     result_ready = Signal(object)  # RunOutcome: a run ended (after outcome_changed)
     history_changed = Signal()
     reference_changed = Signal(object)  # HistoryEntry | None: the A side of an A/B compare
+    paused_changed = Signal(object)  # KMeansStep | None: the run waits at this step, or not
 
     def __init__(self, parent: QObject | None = None, history: History | None = None) -> None:
         super().__init__(parent)
@@ -70,8 +80,9 @@ class RunModel(QObject):
         self.cache = cache
         return True
 
-    def begin_run(self, options: KMeansOptions) -> None:
-        self.run = CurrentRun(options)
+    def begin_run(self, options: KMeansOptions, plan: Plan | None = None) -> None:
+        self._unpause()
+        self.run = CurrentRun(options, plan=plan)
         self.outcome = None
         self.run_started.emit(self.run)
         self.outcome_changed.emit(None)
@@ -85,13 +96,58 @@ class RunModel(QObject):
         if not self.run.finished:
             self.frame_ready.emit(frame)
 
+    def pause_at(self, step: KMeansStep, next_id: int | None = None) -> None:
+        if not self.run.finished:
+            self.run.paused, self.run.paused_next_id = step, next_id
+            self.paused_changed.emit(step)
+
+    def resumed(self) -> None:
+        self._unpause()
+
+    def _unpause(self) -> None:
+        if self.run.paused is not None:
+            self.run.paused = None
+            self.paused_changed.emit(None)
+
+    def keep_paused(self) -> HistoryEntry | None:
+        """Keep the step the run waits at as a (stopped) result, so that an edit made on
+        it can be undone back to it; the caller then drops the paused run."""
+        step = self.run.paused
+        if step is None or self.image is None or self.cache is None:
+            return None
+        from colorseg_gui.gui.run.history import paused_entry
+
+        entry = paused_entry(self, step)
+        self._unpause()
+        self.run.finished = True
+        self.history.push(entry)  # rendered when shown again: the edit's run replaces it now
+        self.history_changed.emit()
+        return entry
+
+    def warm_plan(self, options: KMeansOptions) -> Plan | None:
+        """The warm start for ``options`` when they change only k of the result shown."""
+        current = self.history.current
+        if (self.running or current is None or current.image is not self.image
+                or self.cache is None or options.k == current.options.k
+                or current.options.replace(k=options.k) != options):
+            return None
+        from colorseg_gui.engine import HOLD_DELTA_E
+        from colorseg_gui.gui.run.records import Plan
+        from colorseg_gui.gui.run.replay import Edit
+
+        edit = Edit("k", at=int(current.step.iteration), k=options.k, hold=HOLD_DELTA_E)
+        return Plan(current.recipe.then(edit), current.step, current.next_id)
+
     def finish_run(self, outcome: RunOutcome) -> None:
         if self.image is None or self.cache is None:
             return
+        self._unpause()
         self.run.finished = True
         parent = self.history.current
         entry = HistoryEntry.from_outcome(outcome, self.image, self.cache,
                                           self.run.trail.frozen(), parent)
+        if self.run.plan is not None:
+            entry.edit = self.run.plan.recipe.edits[-1].to_dict()
         self.history.push(entry)
         self.outcome = outcome
         self.outcome_changed.emit(outcome)
@@ -100,6 +156,7 @@ class RunModel(QObject):
 
     def run_ended(self) -> None:
         """The request ended without a result (failed, or nothing to cluster)."""
+        self._unpause()
         self.run.finished = True
         self.history_changed.emit()
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # numpy and the engine load with the first image, not with th
         PreviewIndex,
         SegmentResult,
     )
+    from colorseg_gui.gui.run.replay import Recipe
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +70,8 @@ class RunOutcome:
     stopped: bool
     elapsed: float
     timings: dict[str, float] = field(default_factory=dict)
+    recipe: Recipe | None = None  # how it was made (gui/run/replay.py); None: from options
+    next_id: int | None = None  # the id a cluster made by the next edit gets
 
     @property
     def palette(self) -> npt.NDArray[np.uint8]:
@@ -101,3 +104,14 @@ class Job:
     cache: ImageCache | None = None
     announce: bool = True  # emit `loaded` (a new image), not for a re-run of the same one
     sample_preview: bool = True
+    plan: Plan | None = None  # an edit or a warm k change to run from; None: a fresh run
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """A run that continues an earlier state: the last edit of ``recipe`` applied to
+    ``source`` (the step it names), then Lloyd from there."""
+
+    recipe: Recipe
+    source: KMeansStep
+    next_id: int | None = None  # before the edit
