@@ -34,6 +34,11 @@ class HoldToCompare(QObject):
         self._enabled = enabled
         self._held = False
 
+    def also_requires(self, check: Callable[[], bool]) -> None:
+        """Space holds the original only while ``check()`` too (Pause takes it during a run)."""
+        enabled = self._enabled
+        self._enabled = lambda: enabled() and check()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.WindowDeactivate and watched is self._window and self._held:

@@ -52,6 +52,12 @@ SHAPES: dict[str, str] = {
         f'<rect x="{x}" y="4" width="5" height="16" rx="1" {_FILL} opacity="{o}"/>'
         for x, o in ((3, 1), (9.5, 0.6), (16, 0.3))
     ),
+    "pause": f'<rect x="6.5" y="5.5" width="3.8" height="13" rx="1" {_FILL}/>'
+    f'<rect x="13.7" y="5.5" width="3.8" height="13" rx="1" {_FILL}/>',
+    "lock": '<rect x="5" y="10.5" width="14" height="10" rx="2"/><path d="M8 10.5V8a4 4 0 0 1 8 0'
+    'v2.5"/>',
+    "eyedropper": '<path d="M14.5 5.5l4 4M16.5 3.5a2.1 2.1 0 0 1 3 3l-2 2-3-3z"/>'
+    '<path d="M14.5 7.5L6 16l-1.5 3.5L8 18l8.5-8.5"/>',
     "about": '<circle cx="12" cy="12" r="8.5"/><path d="M12 11v5.5"/>'
     f'<circle cx="12" cy="7.8" r="1.1" {_FILL}/>',
 }

@@ -31,10 +31,14 @@ HIT_RADIUS = 9  # pixels around a point that a click or hover reaches
 class KRow(Protocol):
     """One k of the sweep (the engine's rows have these fields)."""
 
-    k: int
-    inertia: float
-    mse: float
-    mean_delta_e: float
+    @property
+    def k(self) -> int: ...
+    @property
+    def inertia(self) -> float: ...
+    @property
+    def mse(self) -> float: ...
+    @property
+    def mean_delta_e(self) -> float: ...
 
 
 def suggested_k(rows: list[KRow], threshold: float) -> int | None:

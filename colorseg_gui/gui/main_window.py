@@ -24,6 +24,7 @@ from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.finish_view import FinishView
 from colorseg_gui.gui.hold_compare import HoldToCompare
 from colorseg_gui.gui.image_view import ImageView
+from colorseg_gui.gui.k_sweep import KSweep
 from colorseg_gui.gui.options_panel import OptionsPanel
 from colorseg_gui.gui.palette_view import PaletteView
 from colorseg_gui.gui.recent_menu import RecentMenu
@@ -35,6 +36,7 @@ from colorseg_gui.gui.run.timeline import TimelineView, stacked
 from colorseg_gui.gui.segmented import SegmentedControl
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusBar, StatusFields, plural
+from colorseg_gui.gui.steering import Steering
 from colorseg_gui.gui.zoom_box import ZoomBox
 
 if TYPE_CHECKING:
@@ -72,11 +74,11 @@ class MainWindow(QMainWindow):
         self.batch_dialog: BatchDialog | None = None  # offered when several files arrive
 
         self.view = ImageView()
-        self._hold_compare = HoldToCompare(self, self.view.set_show_original,
+        self.hold_compare = HoldToCompare(self, self.view.set_show_original,
                                            self.view.has_image)
         app = QCoreApplication.instance()
         if app is not None:  # on the application: Space must reach it before any control
-            app.installEventFilter(self._hold_compare)
+            app.installEventFilter(self.hold_compare)
         self.options_panel = OptionsPanel(self.settings.run_options())
         self.palette_view = PaletteView()
         options_dock = self._dock("Options", "optionsDock", self.options_panel)
@@ -113,10 +115,13 @@ class MainWindow(QMainWindow):
         self.files_written = self.file_commands.written
         self.bundle_export = BundleExport(self)  # File > Export Bundle
         self._connect()
+        self.steering = Steering(self)  # pause, lock, merge, split, set, delete, eyedropper
+        self.k_sweep = KSweep(self)  # the "Colours for each k" dock (kChartView)
         app = QCoreApplication.instance()
         if app is not None:  # safety net: a quit that bypasses closeEvent still joins workers
             for shutdown in (self.controller.shutdown, self.file_commands.shutdown,
-                             self.finishing.shutdown, self.timeline.shutdown):
+                             self.finishing.shutdown, self.timeline.shutdown,
+                             self.k_sweep.shutdown):
                 app.aboutToQuit.connect(shutdown)
         self._restore()
         self.theme = theme.attach(
@@ -397,11 +402,12 @@ class MainWindow(QMainWindow):
         self.settings.save_window(self.saveGeometry(), self.saveState())
         app = QCoreApplication.instance()
         if app is not None:
-            app.removeEventFilter(self._hold_compare)
+            app.removeEventFilter(self.hold_compare)
         self.settings.sync()
         if self.batch_dialog is not None:
             self.batch_dialog.shutdown()  # ends the batch's worker processes, joins its thread
         self.controller.shutdown()  # interrupts and joins every worker thread
+        self.k_sweep.shutdown()
         self.finishing.shutdown()
         self.timeline.shutdown()
         self.file_commands.shutdown()  # lets a save in progress finish writing

@@ -43,6 +43,23 @@ class Settings:
         value = self._store.value(key, default)
         return value if isinstance(value, str) else default
 
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self._store.value(key, default)
+        return value in (True, "true", "1", 1) if not isinstance(value, bool) else value
+
+    def set_flag(self, key: str, value: bool) -> None:
+        self._store.setValue(key, bool(value))
+
+    def number(self, key: str, default: float, low: float, high: float) -> float:
+        try:
+            value = float(str(self._store.value(key, default)))
+        except (TypeError, ValueError):
+            return default
+        return min(max(value, low), high) if value == value else default
+
+    def set_number(self, key: str, value: float) -> None:
+        self._store.setValue(key, float(value))
+
     @property
     def k(self) -> int:
         return self._int("run/k", DEFAULT_K, 1, 256)
