@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
     from colorseg_gui.engine.cluster.edits import Edited, EditError
     from colorseg_gui.engine.cluster.histogram import ColorHistogram, build_histogram
-    from colorseg_gui.engine.cluster.kmeans import iter_kmeans
+    from colorseg_gui.engine.cluster.kmeans import iter_kmeans, nearest_labels
     from colorseg_gui.engine.cluster.parallel import limit_threads
     from colorseg_gui.engine.colorspace import (
         lab_to_srgb,
@@ -136,13 +136,14 @@ _WHERE: dict[str, str] = {
     "ColorHistogram": "cluster.histogram",
     "build_histogram": "cluster.histogram",
     "iter_kmeans": "cluster.kmeans",
+    "nearest_labels": "cluster.kmeans",
     "limit_threads": "cluster.parallel",
     "lab_to_srgb": "colorspace",
     "palette_from_centroids": "colorspace",
     "srgb_to_lab": "colorspace",
     "to_space": "colorspace",
-    "K_RANGE": "elbow",
     "KRow": "elbow",
+    "K_RANGE": "elbow",
     "SUGGEST_DELTA_E": "elbow",
     "iter_k_table": "elbow",
     "mean_delta_e": "elbow",
