@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
         file_sha256,
         image_problem,
         read_session,
+        session_document,
         write_session,
     )
     from colorseg_gui.engine.io.writers import (
@@ -177,6 +178,7 @@ _WHERE: dict[str, str] = {
     "file_sha256": "io.session",
     "image_problem": "io.session",
     "read_session": "io.session",
+    "session_document": "io.session",
     "write_session": "io.session",
     "ExportError": "io.writers",
     "IMAGE_FORMATS": "io.writers",
