@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
     from colorseg_gui.engine.cluster.edits import Edited, EditError
     from colorseg_gui.engine.cluster.histogram import ColorHistogram, build_histogram
-    from colorseg_gui.engine.cluster.kmeans import iter_kmeans
+    from colorseg_gui.engine.cluster.kmeans import iter_kmeans, nearest_labels
     from colorseg_gui.engine.cluster.parallel import limit_threads
     from colorseg_gui.engine.colorspace import (
         lab_to_srgb,
@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # for the type checker: at run time names load in __getattr__
         file_sha256,
         image_problem,
         read_session,
+        session_document,
         write_session,
     )
     from colorseg_gui.engine.io.writers import (
@@ -138,13 +139,14 @@ _WHERE: dict[str, str] = {
     "ColorHistogram": "cluster.histogram",
     "build_histogram": "cluster.histogram",
     "iter_kmeans": "cluster.kmeans",
+    "nearest_labels": "cluster.kmeans",
     "limit_threads": "cluster.parallel",
     "lab_to_srgb": "colorspace",
     "palette_from_centroids": "colorspace",
     "srgb_to_lab": "colorspace",
     "to_space": "colorspace",
-    "K_RANGE": "elbow",
     "KRow": "elbow",
+    "K_RANGE": "elbow",
     "SUGGEST_DELTA_E": "elbow",
     "iter_k_table": "elbow",
     "mean_delta_e": "elbow",
@@ -178,6 +180,7 @@ _WHERE: dict[str, str] = {
     "file_sha256": "io.session",
     "image_problem": "io.session",
     "read_session": "io.session",
+    "session_document": "io.session",
     "write_session": "io.session",
     "ExportError": "io.writers",
     "IMAGE_FORMATS": "io.writers",

@@ -30,17 +30,13 @@ def run_kmeans(
     *,
     should_stop: Callable[[], bool] | None = None,
     previews: bool = False,
-    also_start: npt.NDArray[np.float64] | None = None,
 ) -> Iterator[KMeansStep]:
-    """The steps of one run with these options (starting colours are given in sRGB).
-
-    also_start: a quick look's centroids, which the run starts from when they are better
-    than its own start (iter_kmeans)."""
+    """The steps of one run with these options (starting colours are given in sRGB)."""
     colours = options.init_colours()
     init = options.init if colours is None else to_space(colours, options.space)
     return iter_kmeans(hist, options.k, space=options.space, seed=options.seed, init=init,
                        max_iter=options.max_iter, tol=options.tol, should_stop=should_stop,
-                       previews=previews, also_start=also_start, locked=options.locked,
+                       previews=previews, locked=options.locked,
                        locked_palette=options.locked_colours() if options.locked else None)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from colorseg_gui.engine import (
     PALETTE_FORMATS,
@@ -24,6 +25,10 @@ from colorseg_gui.engine import (
     write_palette,
 )
 from colorseg_gui.gui.run.records import RunOutcome
+
+if TYPE_CHECKING:
+    from colorseg_gui.batch import Options
+    from colorseg_gui.engine import KMeansOptions
 
 INDEXED_FILTER = "Indexed PNG, palette of k colours (*.png)"
 IMAGE_FILTERS = {
@@ -71,15 +76,28 @@ def numbered(outcome: RunOutcome, made: MadeReady | None = None) -> Numbered:
                   made=made, order=PALETTE_ORDER)
 
 
+def _command_options(run: KMeansOptions, make: MakeOptions | None) -> Options:
+    """The command's options for a window run and its finishing (own colours included)."""
+    from colorseg_gui.batch import Options
+
+    make = make or MakeOptions()
+    return Options(kmeans=run, order=PALETTE_ORDER, make=replace(make, owned=None),
+                   owned=make.owned)
+
+
+def settings(run: KMeansOptions, make: MakeOptions | None) -> dict[str, Any]:
+    """The recipe's settings of a window run (sessions keep them per run)."""
+    from colorseg_gui.batch import recipe_settings
+
+    return recipe_settings(_command_options(run, make))
+
+
 def recipe(outcome: RunOutcome, make: MakeOptions | None, made: MadeReady | None = None
            ) -> str:
     """The same recipe `colorseg` writes, so that `colorseg --replay` reads the window's too."""
-    from colorseg_gui.batch import Options, result_recipe
+    from colorseg_gui.batch import result_recipe
 
-    run = outcome.options
-    make = make or MakeOptions()
-    options = Options(kmeans=run, order=PALETTE_ORDER, make=replace(make, owned=None),
-                      owned=make.owned)
+    options = _command_options(outcome.options, make)
     ordered = numbered(outcome, made)
     entries = palette_entries(ordered.palette, ordered.weights, ordered.counts,
                               order=PALETTE_ORDER, names=ordered.names)

@@ -139,6 +139,16 @@ class FinishView(QObject):
         self.panel.flush()
         self.own_colours.flush()
 
+    def current_options(self) -> MakeOptions:
+        """What the panels ask for now (a session keeps it; the result may still be made)."""
+        self.flush()
+        return self._options()
+
+    def restore(self, make: MakeOptions, owned: OwnedColours | None) -> None:
+        """Set both panels to what a session ran with."""
+        self.panel.set_make_options(make)
+        self.own_colours.set_owned(owned, "Colours of the session")
+
     def shutdown(self) -> None:
         self.finisher.shutdown()
 

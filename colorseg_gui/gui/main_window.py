@@ -34,6 +34,7 @@ from colorseg_gui.gui.run.history_view import HistoryView
 from colorseg_gui.gui.run.model import RunModel
 from colorseg_gui.gui.run.timeline import TimelineView, stacked
 from colorseg_gui.gui.segmented import SegmentedControl
+from colorseg_gui.gui.session_files import SessionCommands
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusBar, StatusFields, plural
 from colorseg_gui.gui.steering import Steering
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.result_ready = self.model.result_ready
         self.files_written = self.file_commands.written
         self.bundle_export = BundleExport(self)  # File > Export Bundle
+        self.sessions = SessionCommands(self)  # File > Save Session, Open Session
         self._connect()
         self.steering = Steering(self)  # pause, lock, merge, split, set, delete, eyedropper
         self.k_sweep = KSweep(self)  # the "Colours for each k" dock (kChartView)

@@ -150,6 +150,21 @@ class MakePanel(QWidget):
             self._debounce.stop()
             self._emit()
 
+    def set_make_options(self, options: MakeOptions) -> None:
+        """Show ``options`` (a session's); the change is emitted as if the user made it."""
+        cleanup = options.cleanup
+        self.area_unit.setCurrentIndex(max(0, self.area_unit.findData("px")))
+        self.min_region.setValue(cleanup.min_area if cleanup.min_area > 1 else 0)
+        self.min_thickness.setValue(cleanup.min_thickness if cleanup.min_thickness > 1 else 0)
+        self.connectivity.setCurrentIndex(max(0, self.connectivity.findData(
+            cleanup.connectivity)))
+        self.protect.setChecked(cleanup.protect_delta_e is not None)
+        if cleanup.protect_delta_e is not None:
+            self.protect_delta_e.setValue(cleanup.protect_delta_e)
+        self.dither.setCurrentIndex(max(0, self.dither.findData(options.dither or "")))
+        self.strength.setValue(round(options.dither_strength * 100))
+        self.flush()
+
     def make_options(self) -> MakeOptions:
         from colorseg_gui.engine import CleanupOptions, MakeOptions
 

@@ -125,6 +125,32 @@ class OwnColoursPanel(QWidget):
         self._changed()
         return True
 
+    def set_owned(self, owned: OwnedColours | None, title: str) -> None:
+        """Show ``owned`` (a session's colours, all ticked) or turn own colours off."""
+        from colorseg_gui.engine import OwnedPalette
+
+        if owned is None:
+            self.mode.setCurrentIndex(max(0, self.mode.findData("")))
+            self.flush()
+            return
+        self.loaded_palette = OwnedPalette(title, owned.colors, tuple(owned.names))
+        self.colours.blockSignals(True)
+        self.colours.clear()
+        for rgb, name in zip(owned.colors, owned.names, strict=True):
+            pixmap = QPixmap(16, 16)
+            pixmap.fill(QColor(hex_color(rgb)))
+            item = QListWidgetItem(QIcon(pixmap), name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            item.setToolTip(f"{name}: {hex_color(rgb)}")
+            self.colours.addItem(item)
+        self.colours.blockSignals(False)
+        self.title.setText(f"{title} ({len(owned.names)} colours)")
+        self.mode.setCurrentIndex(max(0, self.mode.findData(owned.mode)))
+        self.metric_combo.setCurrentIndex(max(0, self.metric_combo.findData(owned.metric)))
+        self._changed()
+        self.flush()
+
     @Slot(QListWidgetItem)
     def _on_ticked(self, _item: QListWidgetItem) -> None:
         if self.loaded_palette is not None and self.loaded_palette.path is not None:

@@ -28,6 +28,7 @@ from colorseg_gui.engine import (
     iter_kmeans,
     load_image,
     mse_rgb,
+    nearest_labels,
     paint_label_map,
     render_segmented,
     run_kmeans,
@@ -232,8 +233,9 @@ class SegmentationWorker(QObject):
         if cache is None:
             if picture is None:
                 raise ValueError("a job needs a path, a picture or a cached histogram")
+            quick = None
             if job.sample_preview and display is not None:
-                self._sample_preview(display, picture.alpha is not None)
+                quick = self._sample_preview(display, picture.alpha is not None)
             mark = time.perf_counter()
             hist = build_histogram(picture.rgb, picture.alpha)
             cache = ImageCache(
@@ -244,6 +246,8 @@ class SegmentationWorker(QObject):
             )
             timings["histogram"] = cache.build_seconds
             self.prepared.emit(gen, cache)
+            if quick is not None and not self._unwanted():
+                self._quick_look_on_every_colour(quick, cache)
         if self._unwanted():
             return
         self._cluster(cache, started, timings)
@@ -275,7 +279,8 @@ class SegmentationWorker(QObject):
     def _recipe(self, last: KMeansStep, stopped: bool) -> Recipe:
         return _recipe_of(self.job, last, stopped)
 
-    def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool) -> None:
+    def _sample_preview(self, display: npt.NDArray[np.uint8], has_alpha: bool
+                        ) -> KMeansStep | None:
         """Cluster a small copy for a first look while the exact histogram is counted."""
         factor = math.ceil(max(display.shape[:2]) / SAMPLE_MAX)
         sample = np.asarray(Image.fromarray(display).reduce(factor)) if factor > 1 else display
@@ -303,6 +308,23 @@ class SegmentationWorker(QObject):
                 PreviewFrame(look, to_screen(image), mse_rgb(hist, last.palette, last.labels),
                              hist.total_weight, opaque=not has_alpha),
             )
+            return look
+        return None
+
+    def _quick_look_on_every_colour(self, look: KMeansStep, cache: ImageCache) -> None:
+        """The quick look again, its colours given to every pixel of the image: its true
+        error, which the exact steps must beat before they replace it on screen (the
+        error of a sample is lower than the image's), at full sharpness."""
+        hist = cache.histogram
+        labels = nearest_labels(hist, look.centroids, look.space)
+        weights = np.bincount(labels, weights=hist.weights, minlength=len(look.palette))
+        step = dataclasses.replace(look, labels=labels, weights=weights.astype(np.float64))
+        self.frame_ready.emit(
+            self.job.generation,
+            PreviewFrame(step, to_screen(cache.preview.render(step.palette, labels)),
+                         mse_rgb(hist, step.palette, labels), hist.total_weight,
+                         opaque=hist.alpha is None),
+        )
 
     def _cluster(self, cache: ImageCache, started: float, timings: dict[str, float]) -> None:
         opts, gen, hist = self.job.options, self.job.generation, cache.histogram

@@ -185,3 +185,30 @@ def test_palette_rows_keep_their_places_while_steps_arrive(qtbot, window, tmp_pa
     result = blocker.args[0].result
     final = [c for c, _ in window.palette_view.entries()]
     assert final == [int(c) for c in np.argsort(-result.weights, kind="stable")]
+
+
+def test_the_picture_never_gets_worse_while_a_run_converges(qtbot, window, tmp_path,
+                                                            shared_photos, open_and_wait):
+    """On Shell at 1280x720, k=8, the exact run's first steps are farther from the photo
+    than the quick look: they wait, so the error shown for the image only falls."""
+    from PIL import Image
+
+    with Image.open(shared_photos / "Shell_5120x2880.jpg") as im:
+        im.draft("RGB", (1280, 720))
+        im.convert("RGB").resize((1280, 720)).save(tmp_path / "shell.png")
+    window.options_panel.set_options(KMeansOptions(k=8, seed=0))
+    shown: list[str] = []  # the error the status bar shows with each frame painted
+    arrived: list[tuple[int, float]] = []  # (colours labelled, error) of every frame
+    window.model.frame_ready.connect(
+        lambda frame: arrived.append((frame.step.labels.shape[0], frame.mse)))
+    window.display.preview_shown.connect(lambda _: shown.append(window.status.error.text()))
+    outcome = open_and_wait(tmp_path / "shell.png")
+    # The first frame is the sample's (its error is the sample's), then the same quick look
+    # on every pixel, then exact steps: from the second one on, the error only falls.
+    errors = [float(text.split()[-1]) for text in shown[1:]]
+    assert len(errors) >= 2 and errors == sorted(errors, reverse=True)
+    colours = outcome.result.histogram.n_colors
+    whole = [mse for labelled, mse in arrived if labelled == colours]
+    assert arrived[0][0] != colours  # the first look was of a sample
+    assert any(later > whole[0] for later in whole[1:])  # worse frames came, and waited
+    assert outcome.mse ** 0.5 <= errors[-1] + 0.05

@@ -69,7 +69,6 @@ def iter_kmeans(
     should_stop: StopCheck = None,
     refine: bool | None = None,
     previews: bool = False,
-    also_start: npt.NDArray[np.float64] | None = None,
     locked: Sequence[int] = (),
     locked_palette: npt.ArrayLike | None = None,
     ids: Sequence[int] | None = None,
@@ -92,11 +91,6 @@ def iter_kmeans(
     Over a million colours, and with previews=True also during the start search, the
     start is shown as StepKind.PREVIEW steps (iteration 0) before the exact steps: colours
     labelled through coarse cells of the colour cube, an approximation for the eye only.
-
-    also_start (k x 3, clustering space; a quick look's centroids) is a second candidate
-    start: the exact steps begin from whichever of it and the init has the lower J on every
-    colour, so the first exact step is never worse than the quick look already on screen,
-    and no preview steps come in between.  It is not used with locks (it could move them).
 
     An init array may have fewer than k rows: the others are drawn by k-means++ around
     them.  `locked` rows of it never move (their clusters are never reseeded, no reseed
@@ -146,12 +140,7 @@ def iter_kmeans(
     else:
         begin = iter_init(pos_points, pos_weights, k, init, rng, should_stop, pos_colors,
                           refine)
-        if also_start is not None and fixed is None:
-            also_start = explicit_centroids(also_start, k)
-            centroids = _finish(begin)
-            if centroids is not None:
-                centroids = _better_start(pos_points, pos_weights, centroids, also_start)
-        elif hist.n_colors >= PREVIEW_MIN_COLORS and isinstance(init, str):
+        if hist.n_colors >= PREVIEW_MIN_COLORS and isinstance(init, str):
             # (Starting centroids have nothing to preview: the cell tables would be wasted.)
             centroids = yield from _previews(begin, hist, weights, space, k, start)
         elif previews and refine:
@@ -240,16 +229,6 @@ def iter_kmeans(
         centroids, previous_j = polish.centroids, polish.inertia
 
 
-def _better_start(points: Points, weights: F64, *starts: F64) -> F64:
-    """The start whose nearest-centroid assignment has the lowest J."""
-
-    def cost(centroids: F64) -> float:
-        _, upper, _ = nearest_two(points, centroids)
-        return float(np.dot(weights, upper.astype(np.float64) ** 2))
-
-    return min(starts, key=cost)
-
-
 def _finish(warm: Generator[Iteration, None, F64 | None]) -> F64 | None:
     """Run the init to its end and return its centroids."""
     while True:
@@ -329,6 +308,14 @@ def _cell_labels(
 
     parts = map_ranges(fill, cells.shape[0], 1 << 18)
     return labels, np.sum(parts, axis=0).astype(np.float64)
+
+
+def nearest_labels(hist: ColorHistogram, centroids: npt.ArrayLike, space: Space
+                   ) -> npt.NDArray[np.uint8]:
+    """The nearest of ``centroids`` (clustering space) for every colour of ``hist``: the
+    assignment a Lloyd step from them would make."""
+    labels, _, _ = nearest_two(_points(hist.colors, space), np.asarray(centroids, np.float64))
+    return labels
 
 
 def _points(colors: npt.NDArray[np.uint8], space: Space) -> Points:
