@@ -9,7 +9,7 @@ import os
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QDockWidget
 
 from colorseg_gui.gui.controller import forget_thread, register_thread
@@ -116,6 +116,16 @@ class KSweep(QObject):
         m.result_ready.connect(self._on_result_ready)
         m.outcome_changed.connect(self._on_outcome_changed)
         m.history_changed.connect(self._resume_if_idle)
+        # Joined when the window closes (before its own closeEvent) or the application quits.
+        window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self.shutdown()
+        return False
 
     # ----- state -------------------------------------------------------------------------
     def running_threads(self) -> list[QThread]:

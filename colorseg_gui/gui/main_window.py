@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,6 @@ from colorseg_gui.gui.controller import SegmentationController
 from colorseg_gui.gui.finish_view import FinishView
 from colorseg_gui.gui.hold_compare import HoldToCompare
 from colorseg_gui.gui.image_view import ImageView
-from colorseg_gui.gui.k_sweep import KSweep
 from colorseg_gui.gui.options_panel import OptionsPanel
 from colorseg_gui.gui.palette_view import PaletteView
 from colorseg_gui.gui.recent_menu import RecentMenu
@@ -37,7 +37,7 @@ from colorseg_gui.gui.segmented import SegmentedControl
 from colorseg_gui.gui.session_files import SessionCommands
 from colorseg_gui.gui.settings import Settings
 from colorseg_gui.gui.status import StatusBar, StatusFields, plural
-from colorseg_gui.gui.steering import Steering
+from colorseg_gui.gui.steering import attach_steering
 from colorseg_gui.gui.zoom_box import ZoomBox
 
 if TYPE_CHECKING:
@@ -117,13 +117,12 @@ class MainWindow(QMainWindow):
         self.bundle_export = BundleExport(self)  # File > Export Bundle
         self.sessions = SessionCommands(self)  # File > Save Session, Open Session
         self._connect()
-        self.steering = Steering(self)  # pause, lock, merge, split, set, delete, eyedropper
-        self.k_sweep = KSweep(self)  # the "Colours for each k" dock (kChartView)
+        # Pause, lock, merge, split, set, delete, the eyedropper; the colours-for-each-k dock.
+        self.steering, self.k_sweep = attach_steering(self)
         app = QCoreApplication.instance()
         if app is not None:  # safety net: a quit that bypasses closeEvent still joins workers
             for shutdown in (self.controller.shutdown, self.file_commands.shutdown,
-                             self.finishing.shutdown, self.timeline.shutdown,
-                             self.k_sweep.shutdown):
+                             self.finishing.shutdown, self.timeline.shutdown):
                 app.aboutToQuit.connect(shutdown)
         self._restore()
         self.theme = theme.attach(
@@ -173,7 +172,7 @@ class MainWindow(QMainWindow):
         a.stop.triggered.connect(self.stop)
         a.rerun.triggered.connect(self._on_rerun)
         a.new_seed.triggered.connect(self.options_panel.new_seed)
-        a.about.triggered.connect(self._on_about)
+        a.about.triggered.connect(partial(about.show_about, self))
         self._recent = RecentMenu(a.recent_menu, self.settings, self.open_path,
                                   self._on_load_failed)
         self.display.image_shown.connect(self._on_image_shown)
@@ -392,10 +391,6 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_image)
         self.zoom_box.setEnabled(has_image)
 
-    @Slot()
-    def _on_about(self) -> None:
-        about.show_about(self)
-
     # ----- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.options_panel.flush_silently()
@@ -409,7 +404,6 @@ class MainWindow(QMainWindow):
         if self.batch_dialog is not None:
             self.batch_dialog.shutdown()  # ends the batch's worker processes, joins its thread
         self.controller.shutdown()  # interrupts and joins every worker thread
-        self.k_sweep.shutdown()
         self.finishing.shutdown()
         self.timeline.shutdown()
         self.file_commands.shutdown()  # lets a save in progress finish writing

@@ -240,7 +240,8 @@ class PaletteView(QListWidget):
         super().keyPressEvent(event)
 
     def _on_item_clicked(self, item: QListWidgetItem) -> None:
-        cluster = int(item.data(CLUSTER_ROLE))
+        # By id: a row's index names another cluster after a merge or a delete.
+        cluster = int(item.data(ID_ROLE))
         # A second click on the highlighted swatch turns the highlight off.
         if cluster == self._last_clicked and item.isSelected():
             self._last_clicked = -1

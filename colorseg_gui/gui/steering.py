@@ -25,6 +25,7 @@ from colorseg_gui.gui.run.replay import Edit
 
 if TYPE_CHECKING:
     from colorseg_gui.engine import Edited, KMeansOptions, KMeansStep
+    from colorseg_gui.gui.k_sweep import KSweep
     from colorseg_gui.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -393,5 +394,8 @@ def menu_named(window: QMainWindow, title: str) -> QMenu | None:
     return None
 
 
-def attach(window: QMainWindow) -> Steering:
-    return Steering(window)  # type: ignore[arg-type]
+def attach_steering(window: MainWindow) -> tuple[Steering, KSweep]:
+    """The steering actions and the colours-for-each-k dock of ``window``."""
+    from colorseg_gui.gui.k_sweep import KSweep
+
+    return Steering(window), KSweep(window)

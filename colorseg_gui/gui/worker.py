@@ -178,8 +178,8 @@ class SegmentationWorker(QObject):
         self._wake.set()
 
     def _wait_while_paused(self, step: KMeansStep) -> None:
-        if not self._pause.is_set() or self._should_stop():
-            return
+        if not self._pause.is_set() or self._should_stop() or step.is_preview:
+            return  # a quick look's labels are not the run's: it pauses at an exact step
         self.paused.emit(self.job.generation, (step, self.next_id))
         # Timed waits: an interruption of the thread (requestInterruption) sets no event.
         while self._pause.is_set() and not self._should_stop():
