@@ -233,7 +233,14 @@ class FinishView(QObject):
         bigger = finished.preview.shape[:2] != finished.image.shape[:2]
         window.view.set_result(ArrayImage(finished.preview, screen=opaque),
                                ArrayImage(finished.image) if bigger else None)
-        window.palette_view.set_palette(finished.palette, finished.weights)
+        step = outcome.result.step
+        if finished.palette.shape == step.palette.shape and (finished.palette ==
+                                                             step.palette).all():
+            # The run's own colours: they keep their ids, locks and rows.
+            window.palette_view.set_palette(finished.palette, finished.weights, keep_rows=True,
+                                            ids=step.ids, locked=step.locked)
+        else:
+            window.palette_view.set_palette(finished.palette, finished.weights)
         self._describe_clusters(finished)
         self.notes.setText(self._notes(finished))
         if finished.made is not None and finished.made.regions is not None:

@@ -96,7 +96,13 @@ class KSweep(QObject):
         self.dock.setObjectName("kChartDock")
         self.dock.setWidget(self.panel)
         self.dock.toggleViewAction().setToolTip("Show or hide the colours-for-each-k chart")
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        # Beside the history strip, under the view: the panels on the right keep their height
+        # (the palette needs it most).
+        history = window.findChild(QDockWidget, "historyDock")
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        if history is not None:
+            window.splitDockWidget(history, self.dock, Qt.Orientation.Horizontal)
+            window.resizeDocks([history, self.dock], [3, 2], Qt.Orientation.Horizontal)
         view_menu = menu_named(window, "&View")
         if view_menu is not None:
             shown = view_menu.actions()
@@ -197,14 +203,19 @@ class KSweep(QObject):
     def _on_row_ready(self, generation: int, row: KRow) -> None:
         if generation == self._generation:
             self.panel.add_row(row, K_LAST)
+            # Rows come up from the current k, then down: say how many, not which is next.
+            done = len(self.chart.rows())
+            self.panel.set_state(f"{done} of {K_LAST - 1} values of k worked out…")
 
     @Slot()
     def _on_thread_finished(self) -> None:
         thread = self.sender()
         if isinstance(thread, QThread):
             thread.wait()
-            self._threads.pop(thread, None)
+            worker = self._threads.pop(thread, None)
             forget_thread(thread)
+            if worker is not None and worker.generation == self._generation:
+                self.panel.set_state("")  # done (or as far as the image's colours go)
 
     @Slot(int)
     def _on_k_chosen(self, k: int) -> None:

@@ -260,7 +260,11 @@ def _swatch_icon(rgb: npt.NDArray[np.uint8], locked: bool) -> QIcon:
     """The colour square; a locked one carries a padlock in black or white, whichever stands
     out on that colour (so it reads the same in the light and the dark theme)."""
     colour = QColor(hex_color(rgb))
-    pixmap = QPixmap(SWATCH)
+    app = QGuiApplication.instance()
+    # At the screen's pixel density: the padlock stays sharp at 2x.
+    ratio = max(1.0, app.devicePixelRatio()) if isinstance(app, QGuiApplication) else 1.0
+    pixmap = QPixmap(SWATCH * ratio)
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(colour)
     if locked:
         ink = QColor("#000000") if colour.lightnessF() > 0.55 else QColor("#ffffff")

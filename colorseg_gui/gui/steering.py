@@ -232,6 +232,7 @@ class Steering(QObject):
         plan = Plan(entry.recipe.then(edit), entry.step, entry.next_id)
         options = _with_k(entry.options, state.k)
         self._window.options_panel.set_options(options)  # shows k; starts nothing
+        self._window.status.begin()  # the time shown is this run's
         self._controller.run_plan(plan, options)
         self._show_edited(state)
         self._say(f"{edit.describe()}: k is {state.k}; refining from the edited colours")

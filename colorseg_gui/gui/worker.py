@@ -155,6 +155,7 @@ class SegmentationWorker(QObject):
         self._pause = threading.Event()
         self._wake = threading.Event()
         self.next_id: int | None = None  # after the plan's edit: the outcome carries it
+        self._paused_for = 0.0
 
     # Called from the GUI thread: only sets flags, which the run loop polls.
     def cancel(self) -> None:
@@ -181,9 +182,11 @@ class SegmentationWorker(QObject):
         if not self._pause.is_set() or self._should_stop() or step.is_preview:
             return  # a quick look's labels are not the run's: it pauses at an exact step
         self.paused.emit(self.job.generation, (step, self.next_id))
+        began = time.perf_counter()
         # Timed waits: an interruption of the thread (requestInterruption) sets no event.
         while self._pause.is_set() and not self._should_stop():
             self._wake.wait(0.05)
+        self._paused_for += time.perf_counter() - began  # the time a run took leaves it out
 
     def _cancelled(self) -> bool:
         return self._cancel.is_set() or QThread.currentThread().isInterruptionRequested()
@@ -373,7 +376,7 @@ class SegmentationWorker(QObject):
             mse=mse_rgb(hist, last.palette, last.labels),
             options=opts,
             stopped=stopped,
-            elapsed=time.perf_counter() - started,
+            elapsed=time.perf_counter() - started - self._paused_for,
             timings=timings,
             recipe=self._recipe(last, stopped),
             next_id=self.next_id,
