@@ -9,7 +9,7 @@ the same labels and palette.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from colorseg_gui.gui.overwrite import confirm_replace
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine import Session
+    from colorseg_gui.engine import KMeansOptions, Session
     from colorseg_gui.gui.main_window import MainWindow
+    from colorseg_gui.gui.run.replay import Recipe
 
 SESSION_FILTER = "ColorSeg session (*.colorseg)"
 
@@ -93,6 +94,8 @@ class SessionCommands(QObject):
         self._add_to_file_menu()
         window.bundle_export.extra_files = self.bundle_files
         window.model.history_changed.connect(self._update_enabled)
+        window.model.result_ready.connect(self._on_result_ready)
+        self._pending: tuple[Recipe, KMeansOptions] | None = None
         self._update_enabled()
 
     def _add_to_file_menu(self) -> None:
@@ -138,7 +141,7 @@ class SessionCommands(QObject):
                 palette=[hex_code(c) for c in step.palette],
                 ids=[int(i) for i in step.ids],
                 inertia=float(step.inertia),
-                edits=[{"edit": entry.edit}] if entry.edit else [],
+                recipe=entry.recipe.to_dict(),
             ))
         path = loaded.picture.path
         try:
@@ -219,8 +222,35 @@ class SessionCommands(QObject):
                 return False
             image = located
             problem = image_problem(session, located)
+        try:
+            recipe = _recipe(session.run.recipe, options.kmeans)
+        except (KeyError, TypeError, ValueError) as exc:
+            QMessageBox.warning(window, "Cannot open session",
+                                f"{path.name}: its edits are damaged ({exc})")
+            return False
         window.finishing.restore(options.make, options.owned)
-        window.options_panel.set_options(options.kmeans)
+        window.options_panel.set_options(recipe.options)
+        if recipe.edits or recipe.stopped_at is not None:
+            self._pending = (recipe, options.kmeans)  # once the first run has its histogram
         window.open_path(image)
         window.statusBar().showMessage(f"Replaying {path.name}…")
         return True
+
+    @Slot(object)
+    def _on_result_ready(self, _outcome: object) -> None:
+        """The session's first run is in: remake its edits on top (the same engine calls as
+        when they were made), as one step of the history."""
+        if self._pending is None:
+            return
+        from colorseg_gui.gui.run.records import Plan
+
+        recipe, options = self._pending
+        self._pending = None
+        self._window.options_panel.set_options(options)
+        self._window.controller.run_plan(Plan(recipe, None), options)
+
+
+def _recipe(saved: dict[str, Any] | None, options: KMeansOptions) -> Recipe:
+    from colorseg_gui.gui.run.replay import Recipe
+
+    return Recipe(options) if saved is None else Recipe.from_dict(saved)

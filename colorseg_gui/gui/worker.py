@@ -264,10 +264,12 @@ class SegmentationWorker(QObject):
     ) -> Iterator[KMeansStep]:
         """The engine's steps for this job: a fresh run of its options, or the run after its
         plan's edit (the same calls gui/run/replay.py makes, so that sessions replay it)."""
-        from colorseg_gui.gui.run.replay import edit_steps
+        from colorseg_gui.gui.run.replay import edit_steps, replay
 
         plan = self.job.plan
         if plan is not None:
+            if plan.source is None:  # a session's state, remade whole
+                return iter((replay(hist, plan.recipe),))
             steps, self.next_id = edit_steps(hist, plan.source, plan.recipe.edits[-1],
                                              plan.recipe.options, plan.next_id, should_stop)
             return steps

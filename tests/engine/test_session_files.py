@@ -40,7 +40,7 @@ def _session(tmp_path: Path) -> tuple[Session, Path]:
     image = tmp_path / "photo.png"
     image.write_bytes(b"not really an image, but bytes to hash")
     runs = [SessionRun(_settings(), ["#c02b2b", "#ffffff", "#0a141e"], [4, 9, 2], 1234.5,
-                       [{"at": 3, "op": "lock", "id": 4}]),
+                       {"version": 1, "edits": [{"op": "lock", "ids": [4], "at": 3}]}),
             SessionRun(_settings(), ["#000000"], [1], 0.0)]
     return Session(str(image), file_sha256(image), runs, current=0, app_version="9.9"), image
 

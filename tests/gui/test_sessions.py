@@ -104,3 +104,41 @@ def test_the_maker_bundle_carries_the_session(qtbot, window, saved):
     (name, content), = files.items()
     assert name == "kodim23.colorseg"
     assert json.loads(content)["runs"][-1]["settings"]["k"] == 7
+
+
+def test_a_session_with_a_lock_a_merge_a_split_and_a_cleanup_replays_bit_for_bit(
+        qtbot, window, photo, open_and_wait, tmp_path, monkeypatch):
+    from test_steer_window import _edit_and_wait, _palette_click
+
+    window.options_panel.set_options(KMeansOptions(k=7, seed=2, space="lab"))
+    first = open_and_wait(photo)
+    window.finishing.panel.min_region.setValue(25)
+    window.finishing.panel.flush()
+    ids = first.result.step.ids
+    _edit_and_wait(qtbot, window, lambda: _palette_click(qtbot, window, ids[1], on_swatch=True))
+    _palette_click(qtbot, window, ids[2])
+    _palette_click(qtbot, window, ids[3], ctrl=True)
+    _edit_and_wait(qtbot, window, window.steering.merge.trigger)
+    window.palette_view.clearSelection()
+    edited = _edit_and_wait(qtbot, window, window.steering.split.trigger)
+    assert [e.op for e in window.model.history.current.recipe.edits] == ["lock", "merge",
+                                                                          "split"]
+    target = tmp_path / "steered.colorseg"
+    monkeypatch.setattr(session_files, "ask_session_save_path", lambda *args: target)
+    window.sessions.save_action.trigger()
+    saved = read_session(target)
+    assert [e["op"] for e in saved.run.recipe["edits"]] == ["lock", "merge", "split"]
+
+    _run(qtbot, window, KMeansOptions(k=3, seed=9))  # something else in between
+    window.finishing.panel.min_region.setValue(0)
+    window.finishing.panel.flush()
+    replayed: list = []
+    window.result_ready.connect(replayed.append)
+    assert window.sessions.open(target)
+    qtbot.waitUntil(lambda: len(replayed) == 2, timeout=60_000)  # the first run, then the edits
+    again = replayed[-1].result
+    np.testing.assert_array_equal(again.labels, edited.result.labels)
+    np.testing.assert_array_equal(again.palette, edited.result.palette)
+    assert again.step.ids == edited.result.step.ids
+    assert again.step.locked == edited.result.step.locked
+    assert window.finishing.panel.make_options().cleanup.min_area == 25

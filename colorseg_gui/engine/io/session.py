@@ -2,7 +2,8 @@
 
 A session is JSON: the image's path and SHA-256, every setting the result depends on (the
 recipe's settings), the edits made during runs with the iteration each was applied at, and
-the history of runs (options, cluster ids, palettes and J; never pixels).
+the history of runs (options, cluster ids, palettes and J; never pixels).  The recipe of a
+run (the window's gui/run/replay.py) holds its edit log.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ class SessionRun:
     palette: list[str]  # hex, in cluster order
     ids: list[int] = field(default_factory=list)  # stable cluster ids, same order
     inertia: float = 0.0
-    edits: list[dict[str, Any]] = field(default_factory=list)  # {"at": iteration, "op": ...}
+    # How the window made it: the first run's options and the edits since, each with the
+    # iteration it was applied at ({"op": "merge", "ids": [3, 5], "at": 7}); None: the
+    # settings alone make it (a fresh run).
+    recipe: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def session_document(session: Session) -> dict[str, Any]:
         "image": {"path": session.image_path, "sha256": session.image_sha256},
         "current": session.current % len(session.runs) if session.runs else 0,
         "runs": [{"settings": run.settings, "palette": run.palette, "ids": run.ids,
-                  "inertia": run.inertia, "edits": run.edits} for run in session.runs],
+                  "inertia": run.inertia, "recipe": run.recipe} for run in session.runs],
     }
 
 
@@ -124,7 +128,8 @@ def read_session(path: str | os.PathLike[str]) -> Session:
             palette=[str(h) for h in _need(entry.get("palette", []), list, source, "a palette")],
             ids=[int(i) for i in _need(entry.get("ids", []), list, source, "the cluster ids")],
             inertia=float(_need(entry.get("inertia", 0.0), (int, float), source, "J")),
-            edits=[dict(e) for e in _need(entry.get("edits", []), list, source, "the edits")],
+            recipe=None if entry.get("recipe") is None
+            else dict(_need(entry["recipe"], dict, source, "a run's recipe")),
         ))
     if not runs:
         raise SessionError(source, "it is damaged (it holds no run)")

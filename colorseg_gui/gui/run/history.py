@@ -169,7 +169,7 @@ def paused_entry(model: RunModel, step: KMeansStep) -> HistoryEntry:
                          stopped=True, elapsed=step.elapsed, timings={},
                          parent=model.history.current,
                          recipe_=recipe.stopped(int(step.iteration)))
-    if run.plan is not None:
+    if run.plan is not None and run.plan.recipe.edits:
         entry.edit = run.plan.recipe.edits[-1].to_dict()
     entry.next_id = run.paused_next_id
     return entry

@@ -146,7 +146,7 @@ class RunModel(QObject):
         parent = self.history.current
         entry = HistoryEntry.from_outcome(outcome, self.image, self.cache,
                                           self.run.trail.frozen(), parent)
-        if self.run.plan is not None:
+        if self.run.plan is not None and self.run.plan.recipe.edits:
             entry.edit = self.run.plan.recipe.edits[-1].to_dict()
         self.history.push(entry)
         self.outcome = outcome

@@ -110,8 +110,9 @@ class Job:
 @dataclass(frozen=True, eq=False)
 class Plan:
     """A run that continues an earlier state: the last edit of ``recipe`` applied to
-    ``source`` (the step it names), then Lloyd from there."""
+    ``source`` (the step it names), then Lloyd from there.  With no source (a session
+    opened), the whole recipe is remade from the fresh run (replay.replay)."""
 
     recipe: Recipe
-    source: KMeansStep
+    source: KMeansStep | None
     next_id: int | None = None  # before the edit
