@@ -24,6 +24,7 @@ from colorseg_gui.bundle import (
     PrintSize,
     existing,
     is_zip,
+    session_file,
     write_bundle,
 )
 from colorseg_gui.engine import (
@@ -246,14 +247,16 @@ def error_record(source: Path, exc: BaseException) -> dict[str, Any]:
     return {"input": str(source), "error": " ".join(message.split())}
 
 
-def _bundle(targets: Targets, content: BundleContent, options: Options) -> Bundle:
+def _bundle(targets: Targets, content: BundleContent, options: Options, source: Path,
+            last: KMeansStep) -> Bundle:
     """Write the maker bundle, refusing (before writing any of it) what exists unless forced."""
     assert targets.bundle is not None
-    for path in existing(targets.bundle, content):
+    extras = [session_file(source, recipe_settings(options), last, __version__)]
+    for path in existing(targets.bundle, content, extras):
         _guard(path, targets.protected, options.force)
     return write_bundle(targets.bundle, content,
                         PrintSize(dpi=options.print_dpi, width_cm=options.print_width_cm),
-                        protected=targets.protected)
+                        extras=extras, protected=targets.protected)
 
 
 def run_one(source: Path, targets: Targets, options: Options,
@@ -339,7 +342,7 @@ def process(
             label_map=label_map if label_map is not None else ordered.label_map(),
             palette=palette, weights=weights, counts=counts, recipe=recipe, meta=meta,
             order=options.order, names=names, alpha=alpha, notes=notes)
-        bundle = _bundle(targets, content, options)
+        bundle = _bundle(targets, content, options, source, last)
     elif options.indexed:
         assert label_map is not None
         save_indexed_png(label_map, palette, out, alpha=alpha, source=source, notes=notes,

@@ -14,10 +14,13 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from colorseg_gui.engine import KMeansStep
 
 from colorseg_gui.engine import (
     PALETTE_FORMATS,
@@ -271,3 +274,16 @@ def _move_into(scratch: Path, where: Path, names: list[str]) -> None:
             os.replace(scratch / name, current)
     except OSError as exc:
         raise ExportError(current, exc.strerror or str(exc)) from None
+
+
+def session_file(source: Path, settings: dict[str, Any], step: KMeansStep, version: str
+                 ) -> tuple[str, bytes]:
+    """The session of a command's run, for its bundle: the window opens it and replays it."""
+    import json
+
+    from colorseg_gui.engine import Session, SessionRun, file_sha256, session_document
+
+    run = SessionRun(settings, [hex_code(c) for c in step.palette],
+                     [int(i) for i in step.ids], float(step.inertia))
+    session = Session(str(source.resolve()), file_sha256(source), [run], 0, version)
+    return f"{source.stem}.colorseg", json.dumps(session_document(session), indent=1).encode()

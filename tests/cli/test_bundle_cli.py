@@ -16,7 +16,7 @@ import pytest
 from batch_helpers import cli, json_lines, leftovers
 from PIL import Image
 
-from colorseg_gui.engine import read_palette
+from colorseg_gui.engine import file_sha256, read_palette, read_session
 
 K = 6
 PHOTO = "Autumn_2560x1600.jpg"
@@ -66,6 +66,9 @@ def check_bundle(folder: Path, stem: str, k: int, tmp_path: Path) -> None:
             continue
         read = read_palette(palette)
         assert len(read) == k and {tuple(c) for c in read.colors} == colours
+    session = read_session(folder / f"{stem}.colorseg")  # the window opens and replays it
+    assert session.run.settings["k"] == k and len(session.run.palette) == k
+    assert session.image_sha256 == file_sha256(session.image_path)
     page = rendered_legend(folder / f"{stem}_legend.pdf", tmp_path / "page")
     assert page.shape[0] > page.shape[1] > 350  # one A4 page, portrait
     assert page.std() > 20 and len(np.unique(page.reshape(-1, 3), axis=0)) > 50  # not blank
