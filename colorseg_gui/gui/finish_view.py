@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QLinearGradient, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
@@ -15,7 +15,7 @@ from colorseg_gui.gui.own_colours_panel import OwnColoursPanel
 from colorseg_gui.gui.palette_view import CLUSTER_ROLE, hex_color
 
 if TYPE_CHECKING:
-    from colorseg_gui.engine import MadeReady, MakeOptions, OwnedColours
+    from colorseg_gui.engine import KMeansOptions, MadeReady, MakeOptions, OwnedColours
     from colorseg_gui.gui.main_window import MainWindow
     from colorseg_gui.gui.run.records import RunOutcome
 
@@ -49,6 +49,8 @@ def _legend() -> QLabel:
 
 class FinishView(QObject):
     """Wires the Finisher between the run display and the view, palette, status and saves."""
+
+    locks_changed = Signal()  # My Colours locks (or stops locking) owned colours in the run
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -166,7 +168,10 @@ class FinishView(QObject):
         palette = panel.loaded_palette
         ticked = [panel.colours.item(i).text() for i in range(panel.colours.count())
                   if panel.colours.item(i).checkState() == Qt.CheckState.Checked]
-        text, cannot = command_line(image, window.options_panel.options(), self._options(),
+        run = window.options_panel.options()
+        run = run.replace(k=self.with_owned_locks(run).k)  # locks are said by --mode lock
+        make = dataclasses.replace(self._options(), owned=self._owned)
+        text, cannot = command_line(image, run, make,
                                     palette.path if palette is not None else None, ticked,
                                     palette is not None and len(ticked) == len(palette))
         QGuiApplication.clipboard().setText(text)
@@ -190,8 +195,12 @@ class FinishView(QObject):
 
     @Slot(object)
     def _on_owned_changed(self, owned: OwnedColours | None) -> None:
+        locking = (self._owned is not None and self._owned.mode == "lock") or (
+            owned is not None and owned.mode == "lock")
         self._owned = owned
         self._send()
+        if locking:
+            self.locks_changed.emit()  # the run itself changes: the window runs again
 
     def _send(self) -> None:
         self.finisher.set_options(self._options())
@@ -200,7 +209,18 @@ class FinishView(QObject):
         """The panels' settings as one MakeOptions (cleanup and dithering, own colours)."""
         from colorseg_gui.engine import MakeOptions
 
-        return dataclasses.replace(self._make or MakeOptions(), owned=self._owned)
+        owned = self._owned if self._owned is None or self._owned.mode != "lock" else None
+        return dataclasses.replace(self._make or MakeOptions(), owned=owned)
+
+    def with_owned_locks(self, options: KMeansOptions) -> KMeansOptions:
+        """``options`` with the owned colours locked when My Colours says "lock" (they
+        count in k, which grows to hold them all; the others start from k-means++)."""
+        owned = self._owned
+        if owned is None or owned.mode != "lock":
+            return options
+        colours = tuple((float(r), float(g), float(b)) for r, g, b in owned.colors)
+        return options.replace(k=max(options.k, len(colours)), init=colours,
+                               locked=tuple(range(len(colours))))
 
     @Slot()
     def _on_show_action(self) -> None:

@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         c.run_failed.connect(self._on_run_failed)
         c.busy_changed.connect(self._on_busy_changed)
         self.options_panel.options_changed.connect(self._on_options_changed)
+        self.finishing.locks_changed.connect(self._on_rerun)
         self.view.zoom_changed.connect(self._on_zoom_changed)
         self.view.mode_changed.connect(self._on_view_mode_changed)
 
@@ -201,12 +202,12 @@ class MainWindow(QMainWindow):
         path = Path(path)
         self.statusBar().showMessage(f"Opening {path.name}…")
         self.status.begin()
-        return self.controller.open_path(path, self.options_panel.options())
+        return self.controller.open_path(path, self.run_options())
 
     def open_picture(self, picture: Picture) -> int:
         self.statusBar().showMessage(f"Opening {picture.name}…")
         self.status.begin()
-        return self.controller.open_picture(picture, self.options_panel.options())
+        return self.controller.open_picture(picture, self.run_options())
 
     def open_paths(self, paths: list[Path]) -> int | None:
         """Open the first of several files, and offer to segment them all (the batch window)."""
@@ -341,16 +342,20 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, message)
 
     # ----- options, run control -------------------------------------------------------------
+    def run_options(self) -> KMeansOptions:
+        """The options panel's, with the owned colours My Colours locks."""
+        return self.finishing.with_owned_locks(self.options_panel.options())
+
     @Slot(object)
     def _on_options_changed(self, options: KMeansOptions) -> None:
         self.settings.save_run_options(options)
-        if self.controller.set_options(options) is not None:
+        if self.controller.set_options(self.finishing.with_owned_locks(options)) is not None:
             self.status.begin()
 
     @Slot()
     def _on_rerun(self) -> None:
         self.options_panel.flush()
-        if self.controller.set_options(self.options_panel.options()) is not None:
+        if self.controller.set_options(self.run_options()) is not None:
             self.status.begin()
 
     @Slot()

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from colorseg_gui.engine import OwnedColours, OwnedPalette
 
 MODES = (("", "Off: the clusters' own colours"), ("map", "Map each colour to the nearest "
-         "owned one"), ("pick", "Pick the best k owned colours"))
+         "owned one"), ("pick", "Pick the best k owned colours"),
+         ("lock", "Lock these, let the other colours of k float"))
 METRICS = (("de2000", "CIEDE2000"), ("oklab", "OKLab"))
 PALETTE_FILTER = "Palettes (*.gpl *.ase *.json *.hex *.txt *.csv);;All files (*)"
 _NOT_OWNED_KEY = "owned/not_owned/"  # + the palette file's path: the names left unticked

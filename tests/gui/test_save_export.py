@@ -10,6 +10,7 @@ from app_process import window_script
 from PIL import Image
 from PySide6.QtGui import QGuiApplication
 
+from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui import export, files
 
 
@@ -237,6 +238,46 @@ def test_copy_as_command_line_gives_a_command_that_makes_the_same_result(
     argv = shlex.split(text)
     assert argv[:2] == ["colorseg", str(photo)] and "--min-region" in argv
     assert argv[argv.index("-k") + 1] == str(outcome.k)
+    made = tmp_path / "command.png"
+    assert colorseg([*argv[1:], "-o", str(made), "-q"]) == 0
+    with Image.open(target) as a, Image.open(made) as b:
+        assert np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_my_colours_locked_in_the_run_stay_exact_and_the_command_line_remakes_it(
+    qtbot, window, photo, open_and_wait, monkeypatch, tmp_path
+):
+    """My Colours, "lock": the ticked colours are locked centroids of the run (k counts
+    them), the others float; Copy as Command Line says it as --palette-in --mode lock."""
+    import shlex
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction
+
+    from colorseg_gui.cli import main as colorseg
+
+    shelf = tmp_path / "shelf.gpl"
+    shelf.write_text("GIMP Palette\nName: Shelf\n200  60  40\tCadmium Red\n"
+                     "250 250 250\tTitanium White\n 20  20 120\tPrussian Blue\n")
+    window.options_panel.set_options(KMeansOptions(k=6, seed=1))
+    open_and_wait(photo)
+    panel = window.finishing.own_colours
+    assert panel.load(shelf)
+    panel.colours.item(2).setCheckState(Qt.CheckState.Unchecked)
+    with qtbot.waitSignal(window.result_ready, timeout=60_000) as ran:
+        panel.mode.setCurrentIndex(panel.mode.findData("lock"))
+        panel.flush()
+    step = ran.args[0].result.step
+    assert step.locked == (0, 1) and len(step.palette) == 6
+    assert [tuple(int(v) for v in step.palette[row]) for row in step.locked] == [
+        (200, 60, 40), (250, 250, 250)]
+    target = tmp_path / "window.png"
+    monkeypatch.setattr(files, "ask_save_path", lambda *args: (target, "PNG image (*.png)"))
+    with qtbot.waitSignal(window.files_written, timeout=30_000):
+        window.commands.save_as.trigger()
+    window.findChild(QAction, "copyCommandLineAction").trigger()
+    argv = shlex.split(QGuiApplication.clipboard().text())
+    assert argv[argv.index("--mode") + 1] == "lock"
     made = tmp_path / "command.png"
     assert colorseg([*argv[1:], "-o", str(made), "-q"]) == 0
     with Image.open(target) as a, Image.open(made) as b:
