@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtGui import QImage
 
 
 def is_supported_path(path: Path) -> bool:
@@ -69,3 +70,15 @@ def path_from_text(mime: QMimeData | None) -> list[Path]:
         return [path] if path.is_file() and is_supported_path(path) else []
     except OSError:
         return []
+
+
+def to_open(mime: QMimeData | None, text_paths: bool = False) -> list[Path] | QImage | None:
+    """What a drop or a paste brings: image files (or, pasting, paths written as text),
+    image data (possibly unreadable: isNull), or None for nothing the window opens."""
+    paths = openable_paths(mime) or (path_from_text(mime) if text_paths else [])
+    if paths:
+        return paths
+    if mime is None or not mime.hasImage():
+        return None
+    image = mime.imageData()
+    return image if isinstance(image, QImage) else QImage()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QLinearGradient, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
+from colorseg_gui.gui.docks import add_dock
 from colorseg_gui.gui.finishing import SHOW_CHOICES, SHOW_ERRORS, SHOW_RESULT, Finished, Finisher
 from colorseg_gui.gui.make_panel import MakePanel
 from colorseg_gui.gui.own_colours_panel import OwnColoursPanel
@@ -67,9 +68,9 @@ class FinishView(QObject):
         layout.addWidget(self.panel)
         layout.addWidget(self.notes)
         layout.addStretch(1)
-        self.dock = window._dock("Ready to Make", "makeDock", holder)
+        self.dock = add_dock(window, "Ready to Make", "makeDock", holder)
         self.own_colours = OwnColoursPanel()
-        self.own_dock = window._dock("My Colours", "ownColoursDock", self.own_colours)
+        self.own_dock = add_dock(window, "My Colours", "ownColoursDock", self.own_colours)
         window.tabifyDockWidget(self.dock, self.own_dock)
         self.dock.raise_()
         self._make: MakeOptions | None = None

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signa
 from PySide6.QtWidgets import QDockWidget
 
 from colorseg_gui.gui.controller import forget_thread, register_thread
+from colorseg_gui.gui.docks import add_dock
 from colorseg_gui.gui.k_chart import DEFAULT_THRESHOLD, KChartPanel
 from colorseg_gui.gui.steering import menu_named
 
@@ -92,14 +93,11 @@ class KSweep(QObject):
                                                       20.0))
         self.panel.threshold.valueChanged.connect(
             lambda value: settings.set_number(THRESHOLD_KEY, value))
-        self.dock = QDockWidget("Colours for each k", window)
-        self.dock.setObjectName("kChartDock")
-        self.dock.setWidget(self.panel)
-        self.dock.toggleViewAction().setToolTip("Show or hide the colours-for-each-k chart")
         # Beside the history strip, under the view: the panels on the right keep their height
         # (the palette needs it most).
+        self.dock = add_dock(window, "Colours for each k", "kChartDock", self.panel,
+                             Qt.DockWidgetArea.BottomDockWidgetArea)
         history = window.findChild(QDockWidget, "historyDock")
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         if history is not None:
             window.splitDockWidget(history, self.dock, Qt.Orientation.Horizontal)
             window.resizeDocks([history, self.dock], [3, 2], Qt.Orientation.Horizontal)

@@ -15,13 +15,14 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
 )
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from colorseg_gui.engine import KMeansOptions
 from colorseg_gui.gui import about, compare, drop, files, theme
 from colorseg_gui.gui.actions import Actions, app_icon, build_menus, create_actions
 from colorseg_gui.gui.bundle_export import BundleExport
 from colorseg_gui.gui.controller import SegmentationController
+from colorseg_gui.gui.docks import LAYOUT_VERSION, add_dock
 from colorseg_gui.gui.finish_view import FinishView
 from colorseg_gui.gui.hold_compare import HoldToCompare
 from colorseg_gui.gui.image_view import ImageView
@@ -82,13 +83,13 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.hold_compare)
         self.options_panel = OptionsPanel(self.settings.run_options())
         self.palette_view = PaletteView()
-        options_dock = self._dock("Options", "optionsDock", self.options_panel)
-        palette_dock = self._dock("Palette", "paletteDock", self.palette_view)
+        options_dock = add_dock(self, "Options", "optionsDock", self.options_panel)
+        palette_dock = add_dock(self, "Palette", "paletteDock", self.palette_view)
         self._docks = [options_dock, palette_dock]
         self.history_view = HistoryView(self.model)
         # The strip runs under the view only: the panels on the right keep their full height.
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        history_dock = self._dock("History", "historyDock", self.history_view,
+        history_dock = add_dock(self, "History", "historyDock", self.history_view,
                                   Qt.DockWidgetArea.BottomDockWidgetArea)
         self.commands: Actions = create_actions(self)
         self.zoom_box = ZoomBox()
@@ -132,21 +133,6 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         self.statusBar().showMessage("Drop an image, or press Ctrl+O to open one")
 
-    def _dock(self, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setAccessibleName(title)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        self.addDockWidget(area, dock)
-        dock.toggleViewAction().setToolTip(f"Show or hide the {title.lower()} panel")
-        return dock
-
     def _connect(self) -> None:
         a, c = self.commands, self.controller
         a.open.triggered.connect(self._on_open)
@@ -189,7 +175,7 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.geometry(), self.settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(QSize(1280, 820))
-        if state is None or not self.restoreState(state):
+        if state is None or not self.restoreState(state, LAYOUT_VERSION):
             # First start: the options need little height, the palette gets the rest.
             self.resizeDocks(self._docks, [230, 600], Qt.Orientation.Vertical)
         mode = self.settings.compare_mode
@@ -251,18 +237,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def paste(self) -> None:
-        mime = QGuiApplication.clipboard().mimeData()
-        paths = drop.openable_paths(mime) or drop.path_from_text(mime)
-        if paths:
-            self.open_paths(paths)
-        elif mime is not None and mime.hasImage():
-            image = QGuiApplication.clipboard().image()
-            if image.isNull():
-                self._show_error("Cannot paste", "the clipboard image could not be read")
-                return
-            self.open_qimage(image, "pasted image")
-        else:
+        clipboard = QGuiApplication.clipboard()
+        found = drop.to_open(clipboard.mimeData(), text_paths=True)
+        if isinstance(found, list):
+            self.open_paths(found)
+        elif found is None:
             self.statusBar().showMessage("The clipboard holds no image or image file", 5000)
+        elif clipboard.image().isNull():
+            self._show_error("Cannot paste", "the clipboard image could not be read")
+        else:
+            self.open_qimage(clipboard.image(), "pasted image")
 
     def open_qimage(self, image: QImage, name: str) -> int | None:
         """Open pasted or dropped image data (not a file) through the same path."""
@@ -287,18 +271,15 @@ class MainWindow(QMainWindow):
     dragMoveEvent = dragEnterEvent  # type: ignore[assignment]  # same rule while moving
 
     def dropEvent(self, event: QDropEvent) -> None:
-        mime = event.mimeData()
-        paths = drop.openable_paths(mime)
-        if paths:
-            event.acceptProposedAction()
-            self.open_paths(paths)
-        elif mime is not None and mime.hasImage():
-            event.acceptProposedAction()
-            image = mime.imageData()
-            if isinstance(image, QImage) and not image.isNull():
-                self.open_qimage(image, "dropped image")
-        else:
+        found = drop.to_open(event.mimeData())
+        if found is None:
             event.ignore()
+            return
+        event.acceptProposedAction()
+        if isinstance(found, list):
+            self.open_paths(found)
+        elif not found.isNull():
+            self.open_qimage(found, "dropped image")
 
     # ----- model and controller signals (the display paints the run: gui/run/display.py) --
     @Slot(object)
@@ -401,7 +382,7 @@ class MainWindow(QMainWindow):
         self.options_panel.flush_silently()
         # Remembered even if never run.
         self.settings.save_run_options(self.options_panel.options())
-        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.save_window(self.saveGeometry(), self.saveState(LAYOUT_VERSION))
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self.hold_compare)

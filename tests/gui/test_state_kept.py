@@ -86,3 +86,33 @@ def test_a_recent_file_that_is_gone_leaves_the_menu(qtbot, window, monkeypatch, 
     menu.aboutToShow.emit()
     assert [a.data() for a in menu.actions() if a.data()] == [kept]
     assert Path(kept).name in [a.text() for a in menu.actions()]
+
+
+def test_a_layout_saved_by_an_older_version_gives_the_first_start_layout(qtbot):
+    """Layouts saved before the newer docks put them beside the palette: they are left."""
+    from PySide6.QtWidgets import QDockWidget
+
+    from colorseg_gui.gui.docks import LAYOUT_VERSION
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    history = first.findChild(QDockWidget, "historyDock")
+    # A layout of the version before, with the history strip on the right.
+    first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, history)
+    geometry, old = first.saveGeometry(), first.saveState(LAYOUT_VERSION - 1)
+    first.close()
+    first.settings.save_window(geometry, old)
+    first.settings.sync()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    history = again.findChild(QDockWidget, "historyDock")
+    assert again.dockWidgetArea(history) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert again.dockWidgetArea(again.findChild(QDockWidget, "paletteDock")) == \
+        Qt.DockWidgetArea.RightDockWidgetArea
+    # The same layout saved now is kept.
+    again.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, history)
+    again.close()  # saves at LAYOUT_VERSION
+    third = MainWindow()
+    qtbot.addWidget(third)
+    assert third.dockWidgetArea(third.findChild(QDockWidget, "historyDock")) == \
+        Qt.DockWidgetArea.RightDockWidgetArea
