@@ -263,6 +263,7 @@ class FinishView(QObject):
         else:
             window.palette_view.set_palette(finished.palette, finished.weights)
         self._describe_clusters(finished)
+        window.status.show_names(finished.names, finished.palette, finished.weights)
         self.notes.setText(self._notes(finished))
         if finished.made is not None and finished.made.regions is not None:
             window.statusBar().showMessage(self._regions_line(finished), 10_000)

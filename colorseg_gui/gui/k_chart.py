@@ -258,7 +258,9 @@ class KChartPanel(QWidget):
         if not self.chart.rows():
             words = self._state or "Open an image: the error for every k from 2 to 32 follows"
         elif suggested is None:
-            words = f"No k so far is under ΔE {self.threshold.value():g}"
+            ks = [row.k for row in self.chart.rows()]
+            span = "so far" if self._state else f"from {min(ks)} to {max(ks)}"
+            words = f"No k {span} is under ΔE {self.threshold.value():g}"
         else:
             words = (f"Suggested: k = {suggested}, the fewest colours within "
                      f"ΔE {self.threshold.value():g} of the original")

@@ -10,8 +10,12 @@ from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from colorseg_gui.gui.run.records import LoadedImage, PreviewFrame, RunOutcome
 
+ITERATION_TIP = "Number of colours (k) and the iteration shown"
 ERROR_TIP = (
     "Average colour error: how far, on average, a pixel's colour is from the colour of "
     "its segment (root mean square sRGB distance, 0 = identical, 441 = black vs white)"
@@ -116,10 +120,7 @@ class StatusFields:
         self.progress.setSizePolicy(policy)
         self.progress.hide()
         self.size = _field("statusSize", "Image size in pixels", f"99999 {TIMES} 99999 px")
-        self.iteration = _field(
-            "statusIteration", "Number of colours (k) and the iteration shown",
-            "256 colours · iteration 888",
-        )
+        self.iteration = _field("statusIteration", ITERATION_TIP, "256 colours · iteration 888")
         self.error = _field("statusError", ERROR_TIP, "error ≈ 888.8")
         self.elapsed = _field("statusElapsed", TIME_TIP, "88.88 s")
         bar.addPermanentWidget(self.message, 1)
@@ -195,6 +196,18 @@ class StatusFields:
     def _size_tip(self, size: str) -> None:
         name, *notes = self._image_notes or [""]
         self.size.setToolTip("\n".join([f"{name}: {size}" if name else size, *notes]))
+
+    def show_names(self, names: list[str] | None, palette: npt.NDArray[np.uint8],
+                   weights: npt.NDArray[np.float64]) -> None:
+        """The own colours a result is painted with, by name, in the k field's tooltip."""
+        if not names:
+            self.iteration.setToolTip(ITERATION_TIP)
+            return
+        total = max(float(weights.sum()), 1e-12)
+        lines = [f"{name}: #{r:02x}{g:02x}{b:02x}, {weight / total:.1%}"
+                 for name, (r, g, b), weight in zip(names, palette, weights, strict=True)]
+        self.iteration.setToolTip("\n".join([f"{ITERATION_TIP}; painted with your colours:",
+                                             *lines]))
 
     def _show_k(self, k: int, iteration: str) -> None:
         self.iteration.setText(f"{plural(k, 'colour')} · {iteration}")

@@ -146,6 +146,8 @@ def test_my_colours_paint_the_result_with_ticked_owned_colours(
     assert set(finished.names) <= {"Cadmium Red", "Sap Green", "Prussian Blue"}
     rows = [window.palette_view.item(r).text() for r in range(window.palette_view.count())]
     assert any("Cadmium Red" in row for row in rows)
+    tip = window.status.iteration.toolTip()  # the status bar names them too
+    assert "painted with your colours" in tip and "Cadmium Red: #c83c28" in tip
     target = tmp_path / "painted.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
         lambda *a, **k: (str(target), "PNG image (*.png)")))
