@@ -110,6 +110,12 @@ class OwnColoursPanel(QWidget):
         if isinstance(stored, str):  # QSettings INI gives a bare string for one-item lists
             stored = [stored]
         not_owned = {str(n) for n in stored} if isinstance(stored, list) else set()
+        self._fill(palette, not_owned)
+        self._changed()
+        return True
+
+    def _fill(self, palette: OwnedPalette, not_owned: set[str]) -> None:
+        """List ``palette``'s colours, ticked unless named in ``not_owned``."""
         self.colours.blockSignals(True)
         self.colours.clear()
         for rgb, name in zip(palette.colors, palette.names, strict=True):
@@ -123,8 +129,6 @@ class OwnColoursPanel(QWidget):
             self.colours.addItem(item)
         self.colours.blockSignals(False)
         self.title.setText(f"{palette.name} ({len(palette)} colours)")
-        self._changed()
-        return True
 
     def set_owned(self, owned: OwnedColours | None, title: str) -> None:
         """Show ``owned`` (a session's colours, all ticked) or turn own colours off."""
@@ -135,18 +139,7 @@ class OwnColoursPanel(QWidget):
             self.flush()
             return
         self.loaded_palette = OwnedPalette(title, owned.colors, tuple(owned.names))
-        self.colours.blockSignals(True)
-        self.colours.clear()
-        for rgb, name in zip(owned.colors, owned.names, strict=True):
-            pixmap = QPixmap(16, 16)
-            pixmap.fill(QColor(hex_color(rgb)))
-            item = QListWidgetItem(QIcon(pixmap), name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            item.setToolTip(f"{name}: {hex_color(rgb)}")
-            self.colours.addItem(item)
-        self.colours.blockSignals(False)
-        self.title.setText(f"{title} ({len(owned.names)} colours)")
+        self._fill(self.loaded_palette, set())
         self.mode.setCurrentIndex(max(0, self.mode.findData(owned.mode)))
         self.metric_combo.setCurrentIndex(max(0, self.metric_combo.findData(owned.metric)))
         self._changed()
