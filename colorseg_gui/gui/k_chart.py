@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 DEFAULT_THRESHOLD = 3.0  # mean CIEDE2000: about what an eye notices side by side
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 44, 10, 8, 20
+FIRST_K = 2
 HIT_RADIUS = 9  # pixels around a point that a click or hover reaches
 
 
@@ -97,9 +98,12 @@ class KChart(QWidget):
 
     def _scale(self) -> tuple[int, int, float]:
         ks = sorted(self._rows)
-        first, last = (ks[0], ks[-1]) if ks else (2, 32)
+        # From k = 2 always: a sweep that starts at the current k fills in the smaller ones
+        # later, and the axis should not jump when they come.
+        first, last = (min(ks[0], FIRST_K), ks[-1]) if ks else (FIRST_K, 32)
         top = max([row.mean_delta_e for row in self._rows.values()] + [self._threshold * 1.5])
-        return first, max(last, first + 1), max(top, 1e-6) * 1.08
+        # Headroom above the highest point: the current-k ring must not cover the axis label.
+        return first, max(last, first + 1), max(top, 1e-6) * 1.2
 
     def _at(self, k: float, delta_e: float) -> QPointF:
         plot = self._plot()

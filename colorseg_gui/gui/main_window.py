@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         c.load_failed.connect(self._on_load_failed)
         c.run_failed.connect(self._on_run_failed)
         c.busy_changed.connect(self._on_busy_changed)
+        self.model.paused_changed.connect(lambda step: self.status.set_paused(step is not None))
         self.options_panel.options_changed.connect(self._on_options_changed)
         self.finishing.locks_changed.connect(self._on_rerun)
         self.view.zoom_changed.connect(self._on_zoom_changed)

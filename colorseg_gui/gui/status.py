@@ -127,6 +127,7 @@ class StatusFields:
         for widget in (self.progress, self.size, self.iteration, self.error, self.elapsed):
             bar.addPermanentWidget(widget)
         self._state, self._state_tip = "", ""
+        self._busy = self._paused = False
         self._image_notes: list[str] = []
         self._clock = QElapsedTimer()
         self._timer = QTimer(bar)
@@ -162,7 +163,8 @@ class StatusFields:
         self.elapsed.setToolTip(TIME_TIP)
 
     def set_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
+        self._busy = busy
+        self.progress.setVisible(busy and not self._paused)
         if busy:
             if not self._clock.isValid():
                 self._clock.start()
@@ -170,6 +172,11 @@ class StatusFields:
         else:
             self._timer.stop()
             self._tick()
+
+    def set_paused(self, paused: bool) -> None:
+        """A paused run is not busy: the indicator rests until it resumes."""
+        self._paused = paused
+        self.progress.setVisible(self._busy and not paused)
 
     @Slot()
     def _tick(self) -> None:

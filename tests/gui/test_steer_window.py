@@ -57,8 +57,10 @@ def test_pause_and_resume_give_the_uninterrupted_run(qtbot, window, photo):
     qtbot.waitUntil(lambda: model.run.paused is not None, timeout=60_000)
     paused = model.run.paused
     assert paused.kind is not StepKind.PREVIEW and model.running
+    assert window.status.progress.isHidden()  # paused is not busy: the indicator rests
     with qtbot.waitSignal(window.result_ready, timeout=60_000) as blocker:
         qtbot.keyClick(window, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: not window.status.progress.isHidden() or not model.running)
     outcome = blocker.args[0]
     assert not outcome.stopped and outcome.result.step.iteration > paused.iteration
     fresh = replay(model.cache.histogram, Recipe(outcome.options))
