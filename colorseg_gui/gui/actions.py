@@ -297,3 +297,22 @@ def app_icon() -> QIcon:
     except (ImportError, OSError, ValueError):
         return QIcon()
     return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def menu_named(window: QMainWindow, title: str) -> QMenu | None:
+    """The menu bar's menu with this title ("File", "&File": mnemonics do not count)."""
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if action.text().replace("&", "") == title.replace("&", "") and isinstance(menu, QMenu):
+            return menu
+    return None
+
+
+def add_after(menu: QMenu, after: QAction, actions: list[QAction]) -> None:
+    """Put ``actions`` into ``menu`` just after ``after`` (at the end if it is not there)."""
+    present = menu.actions()
+    index = present.index(after) + 1 if after in present else len(present)
+    if index < len(present):
+        menu.insertActions(present[index], actions)
+    else:
+        menu.addActions(actions)

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QWidget,
 )
 
+from colorseg_gui.gui.actions import add_after, menu_named
 from colorseg_gui.gui.files import BUNDLE
 from colorseg_gui.gui.overwrite import confirm_replace, same_file
 from colorseg_gui.gui.status import TIMES
@@ -206,16 +206,9 @@ class BundleExport(QObject):
         self.action.triggered.connect(self._on_triggered)
         # The session file's hook: a callable giving (name, bytes) files to add to the bundle.
         self.extra_files: Callable[[], ExtraFiles] | None = None
-        file_menu = next((a.menu() for a in window.menuBar().actions()
-                          if a.text().replace("&", "") == "File"), None)
-        if isinstance(file_menu, QMenu):
-            after = window.commands.export_masks
-            actions = file_menu.actions()
-            index = actions.index(after) + 1 if after in actions else len(actions)
-            if index < len(actions):
-                file_menu.insertAction(actions[index], self.action)
-            else:
-                file_menu.addAction(self.action)
+        file_menu = menu_named(window, "File")
+        if file_menu is not None:
+            add_after(file_menu, window.commands.export_masks, [self.action])
 
     def _suggested(self, stem: str) -> Path:
         window = self._window

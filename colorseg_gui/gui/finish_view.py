@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QImage, QLinearGradient, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QVBoxLayout, QWidget
 
+from colorseg_gui.gui.actions import menu_named
 from colorseg_gui.gui.docks import add_dock
 from colorseg_gui.gui.finishing import SHOW_CHOICES, SHOW_ERRORS, SHOW_RESULT, Finished, Finisher
 from colorseg_gui.gui.make_panel import MakePanel
@@ -85,9 +86,8 @@ class FinishView(QObject):
         self.copy_command.setObjectName("copyCommandLineAction")
         self.copy_command.setToolTip("Copy the colorseg command that makes this result")
         self.copy_command.triggered.connect(self._on_copy_command)
-        edit_menu = next((a.menu() for a in window.menuBar().actions()
-                          if a.text().replace("&", "") == "Edit"), None)
-        if isinstance(edit_menu, QMenu):
+        edit_menu = menu_named(window, "Edit")
+        if edit_menu is not None:
             edit_menu.addAction(self.copy_command)
         self.panel.make_options_changed.connect(self._on_options_changed)
         self.own_colours.owned_changed.connect(self._on_owned_changed)
@@ -97,8 +97,7 @@ class FinishView(QObject):
         window.options_panel.options_changed.connect(self._on_run_changed)
 
     def _show_menu(self, window: MainWindow) -> dict[str, QAction]:
-        view_menu = next((a.menu() for a in window.menuBar().actions()
-                          if a.text().replace("&", "") == "View"), None)
+        view_menu = menu_named(window, "View")
         menu = QMenu("&Show", window)
         group = QActionGroup(window)
         actions: dict[str, QAction] = {}

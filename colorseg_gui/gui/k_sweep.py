@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QDockWidget
 
+from colorseg_gui.gui.actions import menu_named
 from colorseg_gui.gui.controller import forget_thread, register_thread
 from colorseg_gui.gui.docks import add_dock
 from colorseg_gui.gui.k_chart import DEFAULT_THRESHOLD, KChartPanel
-from colorseg_gui.gui.steering import menu_named
 
 if TYPE_CHECKING:
     from colorseg_gui.engine import ColorHistogram, KMeansOptions, KMeansStep, KRow

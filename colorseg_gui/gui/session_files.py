@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from colorseg_gui.gui.actions import add_after, menu_named
 from colorseg_gui.gui.overwrite import confirm_replace
 
 if TYPE_CHECKING:
@@ -100,16 +101,9 @@ class SessionCommands(QObject):
 
     def _add_to_file_menu(self) -> None:
         window = self._window
-        menu = next((a.menu() for a in window.menuBar().actions()
-                     if a.text().replace("&", "") == "File"), None)
-        if not isinstance(menu, QMenu):
-            return
-        actions = menu.actions()
-        after = window.commands.save_as
-        index = actions.index(after) + 1 if after in actions else len(actions)
-        before = actions[index] if index < len(actions) else None
-        menu.insertActions(before, [self.open_action, self.save_action]) if before else \
-            menu.addActions([self.open_action, self.save_action])
+        menu = menu_named(window, "File")
+        if menu is not None:
+            add_after(menu, window.commands.save_as, [self.open_action, self.save_action])
 
     @Slot()
     def _update_enabled(self) -> None:

@@ -13,14 +13,13 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QDockWidget,
     QLineEdit,
-    QMainWindow,
-    QMenu,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from colorseg_gui.gui import icons
+from colorseg_gui.gui.actions import menu_named
 from colorseg_gui.gui.run.replay import Edit
 
 if TYPE_CHECKING:
@@ -384,15 +383,6 @@ def _with_k(options: KMeansOptions, k: int) -> KMeansOptions:
         return options.replace(k=k)
     except ValueError:  # more starting colours than the edited k: the panel shows no colours
         return options.replace(k=k, init="k-means++", locked=())
-
-
-def menu_named(window: QMainWindow, title: str) -> QMenu | None:
-    """The menu bar's menu with this title (as built by actions.build_menus)."""
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if action.text() == title and isinstance(menu, QMenu):
-            return menu
-    return None
 
 
 def attach_steering(window: MainWindow) -> tuple[Steering, KSweep]:
