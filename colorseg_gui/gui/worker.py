@@ -311,7 +311,7 @@ class SegmentationWorker(QObject):
             self.frame_ready.emit(
                 self.job.generation,
                 PreviewFrame(look, to_screen(image), mse_rgb(hist, last.palette, last.labels),
-                             hist.total_weight, opaque=not has_alpha),
+                             hist.total_weight, opaque=not has_alpha, of_sample=True),
             )
             return look
         return None

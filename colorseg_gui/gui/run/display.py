@@ -41,7 +41,7 @@ class RunDisplay(QObject):
         self._label_map: tuple[object, npt.NDArray[np.uint8]] | None = None  # (labels, map)
         self._rows_kept = False  # the palette shows exact steps of the current run
         self.pinned: int | None = None  # an earlier iteration the timeline shows
-        self._shown: tuple[bool, float] = (True, float("inf"))  # (sampled, mse) on screen
+        self._shown: tuple[bool, float] = (True, float("inf"))  # (of a sample, mse) on screen
         model.image_loaded.connect(self._on_image_loaded)
         model.run_started.connect(self._on_run_started)
         model.frame_ready.connect(self._on_frame_ready)
@@ -82,16 +82,11 @@ class RunDisplay(QObject):
         """The picture only gets better during a run: a frame farther from the image than
         the one on screen waits (the timeline still shows its step).  A sample's error is
         not the image's, so only frames measured on every colour compare."""
-        sampled = frame.sampled and frame.step.labels.shape[0] != self._colour_count()
-        was_sampled, shown = self._shown
-        if sampled or was_sampled or frame.mse <= shown:
-            self._shown = (sampled, frame.mse)
+        was_sample, shown = self._shown
+        if frame.of_sample or was_sample or frame.mse <= shown:
+            self._shown = (frame.of_sample, frame.mse)
             return True
         return False
-
-    def _colour_count(self) -> int:
-        cache = self._model.cache
-        return cache.histogram.n_colors if cache is not None else -1
 
     def show_iteration(self, frame: PreviewFrame, last: int) -> None:
         """The timeline's choice: an earlier iteration, held until the timeline lets go."""

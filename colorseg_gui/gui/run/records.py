@@ -50,6 +50,7 @@ class PreviewFrame:
     mse: float
     pixel_weight: float = 1.0  # total pixel weight, to show J per pixel
     opaque: bool = True
+    of_sample: bool = False  # labels and error are a downscaled sample's, not the image's
 
     @property
     def sampled(self) -> bool:
