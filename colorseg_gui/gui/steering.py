@@ -228,7 +228,8 @@ class Steering(QObject):
         entry = m.keep_paused() if m.run.paused is not None else m.history.current
         assert entry is not None
         self._uncheck_pause()
-        plan = Plan(entry.recipe.then(edit), entry.step, entry.next_id)
+        # The edited state goes with the plan: the worker resumes from it, not from a copy.
+        plan = Plan(entry.recipe.then(edit), entry.step, entry.next_id, state)
         options = _with_k(entry.options, state.k)
         self._window.options_panel.set_options(options)  # shows k; starts nothing
         self._window.status.begin()  # the time shown is this run's

@@ -271,7 +271,8 @@ class SegmentationWorker(QObject):
             if plan.source is None:  # a session's state, remade whole
                 return iter((replay(hist, plan.recipe),))
             steps, self.next_id = edit_steps(hist, plan.source, plan.recipe.edits[-1],
-                                             plan.recipe.options, plan.next_id, should_stop)
+                                             plan.recipe.options, plan.next_id, should_stop,
+                                             plan.edited)
             return steps
         opts = self.job.options
         if refine is False and isinstance(opts.init, str):

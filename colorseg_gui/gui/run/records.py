@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # numpy and the engine load with the first image, not with th
 
     from colorseg_gui.engine import (
         ColorHistogram,
+        Edited,
         KMeansOptions,
         KMeansStep,
         Picture,
@@ -117,3 +118,4 @@ class Plan:
     recipe: Recipe
     source: KMeansStep | None
     next_id: int | None = None  # before the edit
+    edited: Edited | None = None  # the edit already made on ``source`` (the window paints it)

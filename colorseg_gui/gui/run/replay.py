@@ -146,8 +146,9 @@ def edited_state(hist: ColorHistogram, step: KMeansStep, edit: Edit,
 
 def edit_steps(hist: ColorHistogram, step: KMeansStep, edit: Edit, options: KMeansOptions,
                next_id: int | None, should_stop: Callable[[], bool] | None = None,
-               ) -> tuple[Iterator[KMeansStep], int]:
-    """The run that follows ``edit`` on ``step``, and the next free id after it."""
+               state: Edited | None = None) -> tuple[Iterator[KMeansStep], int]:
+    """The run that follows ``edit`` on ``step``, and the next free id after it (``state``:
+    the edit already applied to ``step``, when the caller made it)."""
     from colorseg_gui.engine import resume, warm_run
 
     if edit.op == "k":
@@ -156,7 +157,8 @@ def edit_steps(hist: ColorHistogram, step: KMeansStep, edit: Edit, options: KMea
         after = first + max(0, edit.k - len(step.ids))
         return warm_run(hist, step, edit.k, options, should_stop=should_stop,
                         next_id=first, hold=edit.hold), after
-    state = edited_state(hist, step, edit, next_id)
+    if state is None:
+        state = edited_state(hist, step, edit, next_id)
     return resume(hist, state, options, should_stop=should_stop), state.next_id
 
 
