@@ -143,8 +143,7 @@ def owned_colours(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
 
 def apply_recipe(args: argparse.Namespace, document: dict[str, Any]) -> None:
     """Set the run's options from a result's recipe (engine.recipe), for --replay."""
-    import numpy as np
-
+    from colorseg_gui.batch import options_from_settings
     from colorseg_gui.cli_steer import apply_steer_recipe
 
     settings = document["settings"]
@@ -155,11 +154,9 @@ def apply_recipe(args: argparse.Namespace, document: dict[str, Any]) -> None:
         setattr(args, name, settings[name])
     args.min_region, args.min_area, args.dpi = settings["min_area"], None, None
     args.protect_contrast = settings["protect_delta_e"]
-    owned = settings.get("owned")
-    if owned:
-        colours = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in owned["colors"]],
-                           dtype=np.uint8)
-        args.owned_palette = (colours, list(owned["names"]))
-        args.mode, args.metric = owned["mode"], owned["metric"]
+    owned = options_from_settings(settings).owned
+    if owned is not None:
+        args.owned_palette = (owned.colors, list(owned.names))
+        args.mode, args.metric = owned.mode, owned.metric
     else:
         args.owned_palette = None
